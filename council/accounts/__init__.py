@@ -1,0 +1,1 @@
+"""User accounts, roles, login and who may see what."""

@@ -1,0 +1,180 @@
+"""Accounts: create users, log in under a throttle, load the viewer, change passwords."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from council.accounts.models import BodyRole, BodyRoleKind, LoginAttempt, User
+from council.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from council.accounts.throttle import seconds_until_login_allowed
+from council.accounts.viewer import ANONYMOUS, Viewer
+from council.bodies.models import Body, Membership, MembershipRole, Person
+from council.db import utcnow
+from council.errors import InvalidCredentials, LoginThrottled, NotFound, ValidationFailed
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int = 5
+    window_seconds: int = 900
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    body: Body,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str | None = None,
+    person: Person | None = None,
+    roles: Iterable[BodyRoleKind] = (),
+) -> User:
+    username = username.strip().lower()
+    errors: dict[str, str] = {}
+    if not USERNAME.match(username):
+        errors["username"] = "Benutzername: 2–80 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich."
+    elif await session.scalar(select(User.id).where(User.username == username)) is not None:
+        errors["username"] = "Dieser Benutzername ist bereits vergeben."
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if not display_name.strip():
+        errors["display_name"] = "Bitte einen Namen angeben."
+    if email and "@" not in email:
+        errors["email"] = "Bitte eine gültige E-Mail-Adresse angeben."
+    if person is not None:
+        if person.body_id != body.id:
+            errors["person"] = "Die Person gehört zu einer anderen Kommune."
+        elif await session.scalar(select(User.id).where(User.person_id == person.id)) is not None:
+            errors["person"] = "Diese Person hat bereits ein Konto."
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        body_id=body.id,
+        username=username,
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        email=email or None,
+        person_id=person.id if person else None,
+    )
+    user.roles = [BodyRole(body_id=body.id, role=role) for role in set(roles)]
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def authenticate(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    policy: ThrottlePolicy,
+    now: dt.datetime | None = None,
+) -> User:
+    """Check a login. Throttled per account and per client address; every attempt is recorded.
+
+    The caller commits even when this raises, so that failed attempts count.
+    """
+    now = now or utcnow()
+    username = username.strip().lower()[:80]
+    client = client[:64]
+    for column, value in ((LoginAttempt.username, username), (LoginAttempt.client, client)):
+        wait = seconds_until_login_allowed(
+            await _failures_since_last_success(session, column, value, now, policy.window_seconds),
+            now,
+            policy.max_failures,
+            policy.window_seconds,
+        )
+        if wait:
+            raise LoginThrottled(wait)
+    user = await session.scalar(select(User).where(User.username == username, User.deleted.is_(False)))
+    ok = verify_password(user.password_hash if user else None, password) and user is not None and user.active
+    session.add(LoginAttempt(username=username, client=client, at=now, success=ok))
+    if not ok or user is None:
+        raise InvalidCredentials()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login = now
+    await session.flush()
+    return user
+
+
+async def _failures_since_last_success(
+    session: AsyncSession, column: InstrumentedAttribute[str], value: str, now: dt.datetime, window_seconds: int
+) -> list[dt.datetime]:
+    since = now - dt.timedelta(seconds=window_seconds)
+    rows = (
+        await session.execute(
+            select(LoginAttempt.at, LoginAttempt.success)
+            .where(column == value, LoginAttempt.at >= since)
+            .order_by(LoginAttempt.at)
+        )
+    ).all()
+    failures: list[dt.datetime] = []
+    for at, success in rows:
+        if success:
+            failures.clear()
+        else:
+            failures.append(at)
+    return failures
+
+
+async def forget_old_login_attempts(session: AsyncSession, older_than: dt.datetime) -> None:
+    await session.execute(delete(LoginAttempt).where(LoginAttempt.at < older_than))
+
+
+async def change_password(session: AsyncSession, user: User, current: str, new: str, repeated: str) -> None:
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        errors["current"] = "Das bisherige Passwort stimmt nicht."
+    if problem := password_problem(new):
+        errors["new"] = problem
+    elif new != repeated:
+        errors["repeated"] = "Die beiden neuen Passwörter stimmen nicht überein."
+    if errors:
+        raise ValidationFailed(errors)
+    user.password_hash = hash_password(new)
+    await session.flush()
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None or user.deleted or not user.active:
+        raise NotFound("user")
+    return user
+
+
+async def load_viewer(session: AsyncSession, user_id: int | None, today: dt.date | None = None) -> Viewer:
+    """The viewer for a session's user id; anonymous if the user is gone or deactivated."""
+    if user_id is None:
+        return ANONYMOUS
+    user = await session.get(User, user_id)
+    if user is None or user.deleted or not user.active:
+        return ANONYMOUS
+    today = today or utcnow().date()
+    roles = (await session.execute(select(BodyRole.body_id, BodyRole.role).where(BodyRole.user_id == user.id))).all()
+    organization_roles: dict[int, set[MembershipRole]] = {}
+    if user.person_id is not None:
+        memberships = await session.scalars(
+            select(Membership).where(Membership.person_id == user.person_id, Membership.deleted.is_(False))
+        )
+        for membership in memberships:
+            if membership.is_active_on(today):
+                organization_roles.setdefault(membership.organization_id, set()).add(membership.role)
+    return Viewer(
+        user_id=user.id,
+        display_name=user.display_name,
+        person_id=user.person_id,
+        body_roles=frozenset((body_id, role) for body_id, role in roles),
+        organization_roles={org: frozenset(r) for org, r in organization_roles.items()},
+    )

@@ -1,0 +1,1 @@
+"""Bodies (municipalities), their terms, organizations, people and memberships."""

@@ -1,0 +1,1 @@
+"""Meetings, their agendas and attendance."""

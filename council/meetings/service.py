@@ -1,0 +1,93 @@
+"""Reading meetings and their agendas, filtered by what the viewer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from council.accounts.viewer import Viewer
+from council.bodies.models import Organization
+from council.errors import NotFound
+from council.meetings.models import AgendaItem, Meeting, MeetingState
+from council.papers.models import Consultation, Paper
+
+
+def visible_items(meeting: Meeting, items: Sequence[AgendaItem], viewer: Viewer) -> list[AgendaItem]:
+    """Non-public items only for the organization's members and the body's secretariat."""
+    if viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id):
+        return [item for item in items if not item.deleted]
+    return [item for item in items if item.public and not item.deleted]
+
+
+async def upcoming_meetings(session: AsyncSession, now: dt.datetime, limit: int = 10) -> list[Meeting]:
+    rows = await session.scalars(
+        select(Meeting)
+        .where(Meeting.start >= now - dt.timedelta(hours=12), Meeting.deleted.is_(False))
+        .options(selectinload(Meeting.organization), selectinload(Meeting.location))
+        .order_by(Meeting.start)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def meetings_of_organization(session: AsyncSession, organization_id: int) -> list[Meeting]:
+    rows = await session.scalars(
+        select(Meeting)
+        .where(Meeting.organization_id == organization_id, Meeting.deleted.is_(False))
+        .options(selectinload(Meeting.organization), selectinload(Meeting.location))
+        .order_by(Meeting.start.desc())
+    )
+    return list(rows)
+
+
+async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:
+    meeting = await session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.organization),
+            selectinload(Meeting.location),
+            selectinload(Meeting.agenda_items).selectinload(AgendaItem.consultation).selectinload(Consultation.paper),
+        )
+    )
+    if meeting is None or meeting.deleted:
+        raise NotFound("meeting")
+    return meeting
+
+
+@dataclass(frozen=True)
+class PublishedResolution:
+    item: AgendaItem
+    meeting: Meeting
+    paper: Paper | None
+
+
+async def recent_resolutions(session: AsyncSession, body_id: int, limit: int = 10) -> list[PublishedResolution]:
+    """Decisions of closed meetings that the public may read: public item, public paper (if any)."""
+    rows = (
+        await session.execute(
+            select(AgendaItem, Meeting, Paper)
+            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .join(Organization, Meeting.organization_id == Organization.id)
+            .outerjoin(Consultation, AgendaItem.consultation_id == Consultation.id)
+            .outerjoin(Paper, Consultation.paper_id == Paper.id)
+            .where(
+                Organization.body_id == body_id,
+                AgendaItem.public.is_(True),
+                AgendaItem.deleted.is_(False),
+                AgendaItem.result.is_not(None),
+                Meeting.deleted.is_(False),
+                Meeting.state == MeetingState.CLOSED,
+                (Paper.id.is_(None)) | (Paper.public.is_(True) & Paper.deleted.is_(False)),
+            )
+            .options(selectinload(Meeting.organization))
+            .order_by(Meeting.start.desc(), AgendaItem.position)
+            .limit(limit)
+        )
+    ).all()
+    return [PublishedResolution(item=i, meeting=m, paper=p) for i, m, p in rows]

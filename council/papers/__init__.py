@@ -1,0 +1,1 @@
+"""Papers (Vorlagen), their files and their path through the bodies (Beratungsfolge)."""

@@ -1,0 +1,117 @@
+"""The one place that reads the environment: ``COUNCIL_*`` variables become a frozen Settings object."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from council.errors import ConfigurationError
+
+PREFIX = "COUNCIL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    file_storage: Path = Path("var/files")
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    session_max_age_seconds: int = 8 * 3600
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def describe(self) -> dict[str, str]:
+        """The configuration as an operator may see it: no secrets."""
+        return {
+            "environment": self.environment,
+            "database_url": _without_password(self.database_url),
+            "redis_url": _without_password(self.redis_url) if self.redis_url else "(keine, Kanäle im Prozess)",
+            "public_base_url": self.public_base_url,
+            "file_storage": str(self.file_storage),
+            "secret_key": "gesetzt" if self.secret_key else "fehlt",
+        }
+
+
+def _without_password(url: str) -> str:
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``COUNCIL_*`` variables once.
+
+    In development a missing secret key is generated and kept under ``var/`` so sessions survive a restart;
+    in production it must be given.
+    """
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(PREFIX + name)
+        return value if value not in (None, "") else default
+
+    environment = get("ENV", "development") or "development"
+    if environment not in {"development", "production", "test"}:
+        raise ConfigurationError(f"COUNCIL_ENV must be development, production or test, not {environment!r}")
+    var_dir = Path(get("VAR_DIR", "var") or "var")
+    database_url = get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'council.sqlite3'}"
+    if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
+        database_url = "postgresql+asyncpg://" + database_url.split("://", 1)[1]
+    secret_key = get("SECRET_KEY")
+    if not secret_key:
+        if environment == "production":
+            raise ConfigurationError("COUNCIL_SECRET_KEY is required in production")
+        secret_key = _development_secret(var_dir)
+    if len(secret_key) < 32:
+        raise ConfigurationError("COUNCIL_SECRET_KEY must be at least 32 characters long")
+    return Settings(
+        environment=environment,
+        var_dir=var_dir,
+        database_url=database_url,
+        redis_url=get("REDIS_URL"),
+        secret_key=secret_key,
+        public_base_url=(get("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
+        file_storage=Path(get("FILE_STORAGE") or str(var_dir / "files")),
+        login_max_failures=_int(get("LOGIN_MAX_FAILURES", "5"), "LOGIN_MAX_FAILURES"),
+        login_window_seconds=_int(get("LOGIN_WINDOW_SECONDS", "900"), "LOGIN_WINDOW_SECONDS"),
+    )
+
+
+def _int(value: str | None, name: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise ConfigurationError(f"{PREFIX}{name} must be a whole number") from None
+
+
+def _development_secret(var_dir: Path) -> str:
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
