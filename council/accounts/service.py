@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from council.accounts.models import BodyRole, BodyRoleKind, LoginAttempt, User
 from council.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -178,3 +178,23 @@ async def load_viewer(session: AsyncSession, user_id: int | None, today: dt.date
         body_roles=frozenset((body_id, role) for body_id, role in roles),
         organization_roles={org: frozenset(r) for org, r in organization_roles.items()},
     )
+
+
+async def list_users(session: AsyncSession, body_id: int) -> list[User]:
+    rows = await session.scalars(
+        select(User)
+        .where(User.body_id == body_id, User.deleted.is_(False))
+        .options(selectinload(User.roles), selectinload(User.person))
+        .order_by(User.username)
+    )
+    return list(rows)
+
+
+async def people_without_account(session: AsyncSession, body_id: int) -> list[Person]:
+    linked = select(User.person_id).where(User.person_id.is_not(None))
+    rows = await session.scalars(
+        select(Person)
+        .where(Person.body_id == body_id, Person.deleted.is_(False), Person.id.not_in(linked))
+        .order_by(Person.family_name, Person.given_name)
+    )
+    return list(rows)

@@ -26,6 +26,10 @@ class Viewer:
     def has_body_role(self, body_id: int, *roles: BodyRoleKind) -> bool:
         return any((body_id, role) in self.body_roles for role in roles)
 
+    @property
+    def is_any_admin(self) -> bool:
+        return any(role is BodyRoleKind.ADMIN for _, role in self.body_roles)
+
     def is_admin(self, body_id: int) -> bool:
         return self.has_body_role(body_id, BodyRoleKind.ADMIN)
 

@@ -1,0 +1,112 @@
+"""Shared fixtures: every database test runs on SQLite (the default) and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import NullPool
+
+from council.db import create_engine, session_factory
+from council.settings import Settings, load_settings
+from tests import databases
+from tests.web_helpers import log_in
+from tests.world import PASSWORD, World, build_world
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.prepare_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return databases.prepare_postgres(f"council_test_{worker}")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return databases.sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+    return str(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture
+async def engine(database_url: str, backend: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    if backend == "postgresql":
+        await databases.empty_all_tables(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "COUNCIL_ENV": "test",
+            "COUNCIL_DATABASE_URL": database_url,
+            "COUNCIL_VAR_DIR": str(tmp_path / "var"),
+            "COUNCIL_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        }
+    )
+
+
+@pytest.fixture
+async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
+    """A small municipality with one user per persona (see tests/world.py)."""
+    async with sessions() as session, session.begin():
+        return await build_world(session)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine) -> Litestar:
+    """The app with its own engine. The test client runs the app on another event loop, and asyncpg
+    connections belong to the loop that opened them, so the app's engine keeps no pool."""
+    from web.app import create_app
+
+    return create_app(settings, engine=create_engine(settings.database_url, poolclass=NullPool))
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+async def login(app: Litestar, world: World) -> AsyncIterator[Callable[[str], Awaitable[AsyncTestClient[Litestar]]]]:
+    """``await login("member")`` gives a fresh client logged in as that persona of the world."""
+    async with AsyncExitStack() as stack:
+
+        async def log_in_as(persona: str) -> AsyncTestClient[Litestar]:
+            client = await stack.enter_async_context(AsyncTestClient(app=app))
+            await log_in(client, world.username(persona), PASSWORD)
+            return client
+
+        yield log_in_as

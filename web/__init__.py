@@ -1,0 +1,1 @@
+"""web: the Litestar application, the only package that knows HTTP."""

@@ -1,0 +1,76 @@
+"""create_app(): the Litestar application with its plugins, middleware and controllers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.static_files import create_static_files_router
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from council.db import create_engine, session_factory
+from council.settings import Settings, load_settings
+from web.auth import LanguageMiddleware
+from web.controllers.accounts import AccountController, AuthController
+from web.controllers.admin import UserAdminController
+from web.controllers.directory import OrganizationController, PersonController
+from web.controllers.home import HomeController
+from web.controllers.meetings import MeetingController, PaperController
+from web.dependencies import DEPENDENCIES
+from web.errors import EXCEPTION_HANDLERS
+from web.security_headers import SecurityHeadersMiddleware
+from web.sessions import session_config, session_store
+from web.templating import template_config
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Litestar:
+    """Build the app. ``uvicorn --factory web.app:create_app`` calls it without arguments."""
+    settings = settings or load_settings()
+    logging.basicConfig(level=logging.INFO)
+    engine = engine or create_engine(settings.database_url, pool_pre_ping=not settings.uses_sqlite)
+    alchemy = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_dependency_key="db_session",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # Commit when the handler answered 2xx/3xx, roll back otherwise: no half-written records.
+        before_send_handler="autocommit",
+        create_all=False,
+    )
+    return Litestar(
+        route_handlers=[
+            HomeController,
+            AuthController,
+            AccountController,
+            OrganizationController,
+            PersonController,
+            MeetingController,
+            PaperController,
+            UserAdminController,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
+        dependencies=DEPENDENCIES,
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
+            LanguageMiddleware(),
+            session_config(settings).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        stores={"sessions": session_store(settings)},
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"settings": settings, "sessionmaker": session_factory(engine)}),
+        debug=False,
+    )

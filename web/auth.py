@@ -1,0 +1,70 @@
+"""Who is asking: the viewer of a request, guards, and the language middleware."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from council.accounts.service import load_viewer
+from council.accounts.viewer import ANONYMOUS, Viewer
+from web import i18n
+
+USER_KEY = "user_id"
+LANGUAGE_COOKIE = "council_lang"
+_VIEWER_STATE = "viewer"
+
+
+async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
+    """The viewer for this request, loaded once from the session's user id."""
+    cached = connection.state.get(_VIEWER_STATE)
+    if isinstance(cached, Viewer):
+        return cached
+    user_id = connection.session.get(USER_KEY) if "session" in connection.scope else None
+    viewer = ANONYMOUS
+    if isinstance(user_id, int):
+        sessions: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
+        async with sessions() as session:
+            viewer = await load_viewer(session, user_id)
+    connection.state[_VIEWER_STATE] = viewer
+    return viewer
+
+
+async def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
+    return await viewer_of(request)
+
+
+async def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not (await viewer_of(connection)).is_authenticated:
+        raise NotAuthorizedException("Bitte melden Sie sich an.")
+
+
+async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    await requires_login(connection, handler)
+    viewer = await viewer_of(connection)
+    if not viewer.is_any_admin:
+        raise PermissionDeniedException("Diese Seite ist der Administration vorbehalten.")
+
+
+class LanguageMiddleware(ASGIMiddleware):
+    """Activates the UI language for the request: cookie choice, then Accept-Language, then German."""
+
+    scopes = ("http", "websocket")  # type: ignore[assignment]
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        headers = dict(scope.get("headers", []))
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        cookie_header = headers.get(b"cookie", b"").decode("latin-1")
+        preferred = None
+        for part in cookie_header.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == LANGUAGE_COOKIE:
+                preferred = value
+        i18n.activate(i18n.negotiate_language(accept, preferred))
+        await next_app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Controllers, one module per context: load, call one service, render."""

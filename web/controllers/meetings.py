@@ -1,0 +1,53 @@
+"""Meetings and papers as the public and the members read them."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from council.accounts.viewer import Viewer
+from council.bodies.models import Body
+from council.meetings.service import get_meeting, visible_items
+from council.papers.service import get_paper
+from web.pages import page
+
+
+class MeetingController(Controller):
+    path = "/meetings"
+
+    @get("/{meeting_id:int}", name="meeting")
+    async def show(
+        self,
+        meeting_id: FromPath[int],
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        municipality: NamedDependency[Body | None],
+    ) -> Template:
+        meeting = await get_meeting(db_session, meeting_id)
+        items = visible_items(meeting, meeting.agenda_items, viewer)
+        return page(
+            "meetings/show.html",
+            viewer=viewer,
+            body=municipality,
+            meeting=meeting,
+            items=items,
+            shows_confidential=any(not item.public for item in items),
+        )
+
+
+class PaperController(Controller):
+    path = "/papers"
+
+    @get("/{paper_id:int}", name="paper")
+    async def show(
+        self,
+        paper_id: FromPath[int],
+        db_session: NamedDependency[AsyncSession],
+        viewer: NamedDependency[Viewer],
+        municipality: NamedDependency[Body | None],
+    ) -> Template:
+        paper = await get_paper(db_session, paper_id, viewer)
+        return page("papers/show.html", viewer=viewer, body=municipality, paper=paper)

@@ -1,0 +1,108 @@
+"""The one place where errors become HTTP responses: a page for people, JSON for programs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from council import errors
+from council.accounts.viewer import ANONYMOUS
+from web.i18n import gettext as _
+
+log = logging.getLogger("council.web")
+
+TITLES = {
+    HTTP_400_BAD_REQUEST: "Ungültige Anfrage",
+    HTTP_401_UNAUTHORIZED: "Anmeldung erforderlich",
+    HTTP_403_FORBIDDEN: "Kein Zugriff",
+    HTTP_404_NOT_FOUND: "Nicht gefunden",
+    HTTP_405_METHOD_NOT_ALLOWED: "Methode nicht erlaubt",
+    HTTP_429_TOO_MANY_REQUESTS: "Zu viele Versuche",
+    HTTP_500_INTERNAL_SERVER_ERROR: "Interner Fehler",
+}
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith(("/health", "/api/", "/oparl/")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+    title = _(TITLES.get(status, "Fehler"))
+    if _wants_json(request):
+        return Response({"status": status, "error": title, "detail": detail}, status_code=status)
+    return Template(
+        template_name="errors/error.html",
+        context={
+            "status": status,
+            "title": title,
+            "detail": detail,
+            # Whatever the request had loaded before it failed; an error page must not query again.
+            "viewer": request.state.get("viewer", ANONYMOUS),
+            "body": request.state.get("municipality"),
+        },
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, errors.NotFound):
+        return error_response(request, HTTP_404_NOT_FOUND, _("Diese Seite gibt es nicht oder nicht mehr."))
+    if isinstance(exc, errors.PermissionDenied):
+        return error_response(request, HTTP_403_FORBIDDEN, _("Dafür fehlt Ihnen die Berechtigung."))
+    if isinstance(exc, errors.ValidationFailed):
+        return error_response(request, HTTP_400_BAD_REQUEST, "; ".join(exc.errors.values()))
+    return handle_unexpected(request, exc)
+
+
+def handle_http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
+    if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+        return handle_unexpected(request, exc)
+    detail = str(exc.detail) if exc.detail else ""
+    if "CSRF" in detail:
+        detail = _(
+            "Das Formular war abgelaufen oder unvollständig. Bitte laden Sie die Seite neu und senden Sie es erneut."
+        )
+    elif status == HTTP_404_NOT_FOUND:
+        detail = _("Diese Seite gibt es nicht oder nicht mehr.")
+    elif status == HTTP_400_BAD_REQUEST:
+        detail = _("Die Anfrage enthielt ungültige Angaben.")
+    return error_response(request, status, detail)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        _("Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."),
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    errors.CouncilError: handle_domain_error,
+    HTTPException: handle_http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: handle_unexpected,
+}

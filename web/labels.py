@@ -1,0 +1,79 @@
+"""Human labels of domain enums, through gettext. The one place UI wording for code values lives."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from council.accounts.models import BodyRoleKind
+from council.bodies.models import MembershipRole, OrganizationKind, RuleSet
+from council.meetings.models import AttendanceStatus, MeetingMode, MeetingState
+from council.papers.models import ConsultationRole, PaperKind
+from web.i18n import gettext as _
+
+
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention for marking without translating)
+    return message
+
+
+LABELS: dict[Enum, str] = {
+    OrganizationKind.COUNCIL: N_("Rat"),
+    OrganizationKind.COMMITTEE: N_("Ausschuss"),
+    OrganizationKind.ADVISORY_BOARD: N_("Beirat"),
+    OrganizationKind.LOCAL_COUNCIL: N_("Ortsbeirat"),
+    OrganizationKind.FACTION: N_("Fraktion"),
+    OrganizationKind.DEPARTMENT: N_("Verwaltungseinheit"),
+    MembershipRole.CHAIR: N_("Vorsitz"),
+    MembershipRole.VICE_CHAIR: N_("stellv. Vorsitz"),
+    MembershipRole.MEMBER: N_("Mitglied"),
+    MembershipRole.DEPUTY: N_("stellv. Mitglied"),
+    MembershipRole.EXPERT_CITIZEN: N_("sachkundige:r Bürger:in"),
+    MembershipRole.ADVISORY: N_("beratendes Mitglied"),
+    MeetingState.PLANNED: N_("geplant"),
+    MeetingState.INVITED: N_("eingeladen"),
+    MeetingState.OPENED: N_("eröffnet"),
+    MeetingState.CLOSED: N_("geschlossen"),
+    MeetingState.CANCELLED: N_("abgesagt"),
+    MeetingMode.IN_PERSON: N_("Präsenzsitzung"),
+    MeetingMode.ONLINE: N_("Videositzung"),
+    MeetingMode.HYBRID: N_("hybride Sitzung"),
+    AttendanceStatus.PRESENT: N_("anwesend"),
+    AttendanceStatus.EXCUSED: N_("entschuldigt"),
+    AttendanceStatus.ABSENT: N_("abwesend"),
+    PaperKind.MOTION: N_("Antrag"),
+    PaperKind.RESOLUTION_PROPOSAL: N_("Beschlussvorlage"),
+    PaperKind.INQUIRY: N_("Anfrage"),
+    PaperKind.ANSWER: N_("Antwort"),
+    PaperKind.INFORMATION: N_("Mitteilungsvorlage"),
+    PaperKind.AMENDMENT: N_("Änderungsantrag"),
+    ConsultationRole.PRIOR_DELIBERATION: N_("Vorberatung"),
+    ConsultationRole.DECISION: N_("Entscheidung"),
+    ConsultationRole.INFORMATION: N_("Kenntnisnahme"),
+    BodyRoleKind.ADMIN: N_("Administration"),
+    BodyRoleKind.SECRETARIAT: N_("Sitzungsdienst"),
+    RuleSet.DEFAULT: N_("allgemeine Regeln"),
+    RuleSet.BADEN_WUERTTEMBERG: N_("Baden-Württemberg"),
+    RuleSet.BAYERN: N_("Bayern"),
+    RuleSet.NORDRHEIN_WESTFALEN: N_("Nordrhein-Westfalen"),
+    RuleSet.SAARLAND: N_("Saarland"),
+    RuleSet.HESSEN: N_("Hessen"),
+    RuleSet.THUERINGEN: N_("Thüringen"),
+    RuleSet.SCHLESWIG_HOLSTEIN: N_("Schleswig-Holstein"),
+}
+
+
+HEADINGS: dict[OrganizationKind, str] = {
+    OrganizationKind.COUNCIL: N_("Rat"),
+    OrganizationKind.COMMITTEE: N_("Ausschüsse"),
+    OrganizationKind.ADVISORY_BOARD: N_("Beiräte"),
+    OrganizationKind.LOCAL_COUNCIL: N_("Ortsbeiräte"),
+    OrganizationKind.FACTION: N_("Fraktionen"),
+    OrganizationKind.DEPARTMENT: N_("Verwaltung"),
+}
+
+
+def label(value: Enum) -> str:
+    return _(LABELS[value])
+
+
+def heading(kind: OrganizationKind) -> str:
+    return _(HEADINGS[kind])
