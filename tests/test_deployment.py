@@ -49,7 +49,7 @@ def interpolate(value: str, env: Mapping[str, str]) -> str:
             return arg if empty else env[name]
         if op == "-":
             return env[name] if present else arg
-        if op == ":?" and empty or op == "?" and not present:
+        if (op == ":?" and empty) or (op == "?" and not present):
             raise InterpolationError(f"{name}: {arg}")
         return env.get(name, "")
 
@@ -114,7 +114,7 @@ def dockerfile_path() -> Path:
     build = services()["app"]["build"]
     if isinstance(build, str):
         return ROOT / build / "Dockerfile"
-    return ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile")
+    return ROOT / str(build.get("context", ".")) / str(build.get("dockerfile", "Dockerfile"))
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
