@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -86,27 +87,49 @@ async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
 
 @pytest.fixture
 def app(settings: Settings, engine: AsyncEngine) -> Litestar:
-    """The app with its own engine. The test client runs the app on another event loop, and asyncpg
-    connections belong to the loop that opened them, so the app's engine keeps no pool."""
+    """The app with its own engine, without a pool so each test's connections close with it."""
     from web.app import create_app
 
     return create_app(settings, engine=create_engine(settings.database_url, poolclass=NullPool))
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=app) as client:
+async def running_app(app: Litestar) -> AsyncIterator[Litestar]:
+    """The app with its lifespan run once, on the test's own event loop, shared by all clients of a test."""
+    async with LifespanManager(app):  # type: ignore[arg-type]  # Litestar's ASGI types are narrower
+        yield app
+
+
+def browser_client(app: Litestar) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))  # type: ignore[arg-type]
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+
+@pytest.fixture
+async def client(running_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A visitor's browser: keeps cookies, logged in as nobody."""
+    async with browser_client(running_app) as client:
         yield client
 
 
 @pytest.fixture
-async def login(app: Litestar, world: World) -> AsyncIterator[Callable[[str], Awaitable[AsyncTestClient[Litestar]]]]:
-    """``await login("member")`` gives a fresh client logged in as that persona of the world."""
+async def login(running_app: Litestar, world: World) -> AsyncIterator[Callable[[str], Awaitable[httpx.AsyncClient]]]:
+    """``await login("member")`` gives a fresh browser logged in as that persona of the world."""
     async with AsyncExitStack() as stack:
 
-        async def log_in_as(persona: str) -> AsyncTestClient[Litestar]:
-            client = await stack.enter_async_context(AsyncTestClient(app=app))
+        async def log_in_as(persona: str) -> httpx.AsyncClient:
+            client = await stack.enter_async_context(browser_client(running_app))
             await log_in(client, world.username(persona), PASSWORD)
             return client
 
         yield log_in_as
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, with the smallest cost: the suite hashes hundreds of passwords."""
+    from argon2 import PasswordHasher
+
+    from council.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
+import httpx
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -17,9 +16,7 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
-async def submit_form(
-    client: AsyncTestClient[Litestar], form_url: str, action: str | None = None, **fields: Any
-) -> Any:
+async def submit_form(client: httpx.AsyncClient, form_url: str, action: str | None = None, **fields: Any) -> Any:
     """GET the page holding the form, then POST the fields with its CSRF token, as a browser would."""
     page = await client.get(form_url)
     assert page.status_code == 200, (form_url, page.status_code)
@@ -27,6 +24,6 @@ async def submit_form(
     return await client.post(action or form_url, data=data, follow_redirects=False)
 
 
-async def log_in(client: AsyncTestClient[Litestar], username: str, password: str) -> None:
+async def log_in(client: httpx.AsyncClient, username: str, password: str) -> None:
     response = await submit_form(client, "/login", username=username, password=password)
     assert response.status_code == 303, response.text

@@ -39,8 +39,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         engine_instance=engine,
         session_dependency_key="db_session",
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        # Commit when the handler answered 2xx/3xx, roll back otherwise: no half-written records.
-        before_send_handler="autocommit",
+        # Commit when the handler answered 2xx or redirected after a form, roll back otherwise:
+        # no half-written records.
+        before_send_handler="autocommit_include_redirects",
         create_all=False,
     )
     return Litestar(

@@ -28,7 +28,7 @@ class ThrottlePolicy:
     window_seconds: int = 900
 
 
-async def create_user(
+async def new_user_problems(
     session: AsyncSession,
     *,
     body: Body,
@@ -37,8 +37,8 @@ async def create_user(
     display_name: str,
     email: str | None = None,
     person: Person | None = None,
-    roles: Iterable[BodyRoleKind] = (),
-) -> User:
+) -> dict[str, str]:
+    """Everything wrong with a new account's details, by form field (empty if none)."""
     username = username.strip().lower()
     errors: dict[str, str] = {}
     if not USERNAME.match(username):
@@ -56,8 +56,26 @@ async def create_user(
             errors["person"] = "Die Person gehört zu einer anderen Kommune."
         elif await session.scalar(select(User.id).where(User.person_id == person.id)) is not None:
             errors["person"] = "Diese Person hat bereits ein Konto."
+    return errors
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    body: Body,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str | None = None,
+    person: Person | None = None,
+    roles: Iterable[BodyRoleKind] = (),
+) -> User:
+    errors = await new_user_problems(
+        session, body=body, username=username, password=password, display_name=display_name, email=email, person=person
+    )
     if errors:
         raise ValidationFailed(errors)
+    username = username.strip().lower()
     user = User(
         body_id=body.id,
         username=username,

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.models import BodyRoleKind
-from council.accounts.service import create_user, list_users, people_without_account
+from council.accounts.service import create_user, list_users, new_user_problems, people_without_account
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body, Person
 from council.errors import NotFound, ValidationFailed
@@ -67,7 +67,18 @@ class UserAdminController(Controller):
                 errors["person"] = "Bitte eine der angebotenen Personen wählen."
         try:
             if errors:
-                raise ValidationFailed(errors)
+                # Report the other fields' problems too, not only the choice lists'.
+                password = form_value(data, "password", 1000)
+                problems = await new_user_problems(
+                    db_session,
+                    body=body,
+                    username=values["username"],
+                    password=password,
+                    display_name=values["display_name"],
+                    email=values["email"] or None,
+                    person=person,
+                )
+                raise ValidationFailed({**problems, **errors})
             user = await create_user(
                 db_session,
                 body=body,
