@@ -81,6 +81,8 @@ async def recent_resolutions(session: AsyncSession, body_id: int, limit: int = 1
                 AgendaItem.public.is_(True),
                 AgendaItem.deleted.is_(False),
                 AgendaItem.result.is_not(None),
+                # Decisions, not procedure: a resolution text or number (approving minutes has neither).
+                AgendaItem.resolution_text.is_not(None) | AgendaItem.resolution_number.is_not(None),
                 Meeting.deleted.is_(False),
                 Meeting.state == MeetingState.CLOSED,
                 (Paper.id.is_(None)) | (Paper.public.is_(True) & Paper.deleted.is_(False)),
