@@ -1,0 +1,204 @@
+"""End to end: the real `council serve --demo` in a subprocess, driven by httpx and by Debian's chromium.
+
+The server runs once per module on a free port with SQLite under a temporary var directory. The browser
+tests use Playwright's sync API with the system chromium (no browser is ever downloaded).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from council.demo import DEMO_LOGINS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 60
+MEMBER = next(login for login in DEMO_LOGINS if login.username == "demo-mitglied")
+# Wrong passwords go to another account, so the member's login is never throttled by them.
+OTHER = next(login for login in DEMO_LOGINS if login.username == "demo-beirat")
+
+
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    stdout: Path
+    stderr: Path
+
+    def output(self) -> str:
+        return self.stdout.read_text(encoding="utf-8", errors="replace")
+
+    def logs(self) -> str:
+        return f"stdout:\n{self.output()}\nstderr:\n{self.stderr.read_text(encoding='utf-8', errors='replace')}"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"council serve exited with {process.returncode}\n{server.logs()}")
+        try:
+            if httpx.get(f"{server.base_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"council serve did not answer /health within {STARTUP_SECONDS} s\n{server.logs()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COUNCIL_")}
+    env.update(COUNCIL_VAR_DIR=str(tmp / "var"), COUNCIL_ENV="development", PYTHONUNBUFFERED="1")
+    result = Server(f"http://127.0.0.1:{port}", tmp / "stdout.txt", tmp / "stderr.txt")
+    council = Path(sys.executable).with_name("council")
+    with result.stdout.open("wb") as out, result.stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [str(council), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=tmp,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+        )
+        try:
+            _wait_until_healthy(process, result)
+            yield result
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    context = browser.new_context(base_url=server.base_url, locale="de-DE")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_serve_demo_answers_with_the_start_page(server: Server) -> None:
+    response = httpx.get(f"{server.base_url}/", timeout=10)
+    assert response.status_code == 200
+    assert "Stadt Musterstadt" in response.text
+    assert "Nächste Sitzungen" in response.text
+    output = server.output()
+    assert f"{server.base_url}/" in output
+    for login in DEMO_LOGINS:
+        assert login.username in output
+        assert login.password in output
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_to_main(page: Page, server: Server) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Zum Inhalt springen")
+    expect(skip_link).to_be_focused()
+    box = skip_link.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "the focused skip link must be visible on screen"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{server.base_url}/#main")
+    expect(page.locator("#main")).to_be_focused()
+
+
+def test_member_logs_in_with_the_keyboard_and_out_again(page: Page, server: Server) -> None:
+    page.goto("/account")
+    expect(page).to_have_url(f"{server.base_url}/login?next=%2Faccount")
+    username = page.get_by_label("Benutzername")
+    username.fill(MEMBER.username)
+    page.keyboard.press("Tab")
+    password = page.get_by_label("Passwort")
+    expect(password).to_be_focused()
+    page.keyboard.type(MEMBER.password)
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{server.base_url}/account")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    expect(nav.get_by_role("link", name="Mein Konto")).to_be_visible()
+
+    nav.get_by_role("button", name="Abmelden").click()
+    expect(page).to_have_url(f"{server.base_url}/")
+    expect(nav.get_by_role("link", name="Anmelden")).to_be_visible()
+    expect(nav.get_by_role("link", name="Mein Konto")).to_have_count(0)
+
+
+def test_wrong_password_shows_an_alert_with_status_401(page: Page, server: Server) -> None:
+    response = page.goto("/login")
+    assert response is not None
+    assert response.status == 200
+    page.get_by_label("Benutzername").fill(OTHER.username)
+    page.get_by_label("Passwort").fill("definitely-wrong")
+    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as submitted:
+        page.get_by_label("Passwort").press("Enter")
+    assert submitted.value.status == 401
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Benutzername oder Passwort ist falsch.")
+    expect(page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Anmelden")).to_be_visible()
+
+
+def test_no_horizontal_scrolling_at_360_pixels(browser: Browser, server: Server) -> None:
+    context = browser.new_context(base_url=server.base_url, locale="de-DE", viewport={"width": 360, "height": 740})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/organizations")
+        first = page.locator("main a[href^='/organizations/']").first
+        organization = first.get_attribute("href")
+        assert organization
+        for path in ("/", organization):
+            response = page.goto(path)
+            assert response is not None
+            assert response.status == 200, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} scrolls horizontally: scrollWidth {width}"
+    finally:
+        context.close()
