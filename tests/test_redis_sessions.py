@@ -1,0 +1,53 @@
+"""With COUNCIL_REDIS_URL set, sessions live in Redis, so several app processes share them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
+from sqlalchemy.pool import NullPool
+
+from council.db import create_engine
+from council.settings import load_settings
+from tests.conftest import browser_client
+from tests.web_helpers import log_in
+from tests.world import PASSWORD
+
+REDIS_URL = os.environ.get("COUNCIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_login_in_one_process_is_known_to_another(database_url: str, world, tmp_path: Path):
+    from web.app import create_app
+
+    settings = load_settings(
+        {
+            "COUNCIL_DATABASE_URL": database_url,
+            "COUNCIL_VAR_DIR": str(tmp_path / "var"),
+            "COUNCIL_SECRET_KEY": "shared-secret-key-for-both-processes-0123456789",
+            "COUNCIL_REDIS_URL": REDIS_URL,
+        }
+    )
+    first = create_app(settings, engine=create_engine(database_url, poolclass=NullPool))
+    second = create_app(settings, engine=create_engine(database_url, poolclass=NullPool))
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        async with (
+            LifespanManager(first),  # type: ignore[arg-type]
+            LifespanManager(second),  # type: ignore[arg-type]
+            browser_client(first) as one,
+            browser_client(second) as other,
+        ):
+            await log_in(one, "member", PASSWORD)
+            session_id = one.cookies.get("council_session")
+            assert session_id
+            assert [key async for key in redis.scan_iter(match=f"council-sessions*{session_id}")]
+            other.cookies.set("council_session", session_id, domain="testserver.local")
+            response = await other.get("/account")
+            assert response.status_code == 200
+            assert "Mein Konto" in response.text
+    finally:
+        await redis.aclose()
