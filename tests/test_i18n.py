@@ -53,3 +53,13 @@ def test_babel_extracts_template_and_python_messages():
     assert "Zum Inhalt springen" in messages
     assert "Benutzername oder Passwort ist falsch." in messages
     assert "Ausschüsse" in messages
+
+
+def test_babel_extracts_the_domain_messages_the_forms_show():
+    root = Path(__file__).resolve().parent.parent
+    messages = {
+        entry[2]
+        for entry in extract_from_dir(str(root / "council"), method_map=[("**.py", "python")], keywords={"N_": None})
+    }
+    assert "Dieser Benutzername ist bereits vergeben." in messages
+    assert "Das Passwort muss mindestens 10 Zeichen lang sein." in messages

@@ -7,13 +7,9 @@ from enum import Enum
 from council.accounts.models import BodyRoleKind
 from council.bodies.models import MembershipRole, OrganizationKind, RuleSet
 from council.meetings.models import AttendanceStatus, MeetingMode, MeetingState
+from council.messages import N_
 from council.papers.models import ConsultationRole, PaperKind
 from web.i18n import gettext as _
-
-
-def N_(message: str) -> str:  # noqa: N802  (the gettext convention for marking without translating)
-    return message
-
 
 LABELS: dict[Enum, str] = {
     OrganizationKind.COUNCIL: N_("Rat"),

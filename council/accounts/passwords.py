@@ -5,9 +5,11 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from council.messages import N_
+
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 10  # the message below names it
 
 # A hash of a random password: verifying against it makes an unknown user take as long as a known one.
 _DUMMY_HASH = _hasher.hash("no user has this password, it only burns time")
@@ -31,7 +33,7 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why a new password is unacceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+        return N_("Das Passwort muss mindestens 10 Zeichen lang sein.")
     if password.strip() != password:
-        return "Das Passwort darf nicht mit Leerzeichen beginnen oder enden."
+        return N_("Das Passwort darf nicht mit Leerzeichen beginnen oder enden.")
     return None

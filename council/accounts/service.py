@@ -18,6 +18,7 @@ from council.accounts.viewer import ANONYMOUS, Viewer
 from council.bodies.models import Body, Membership, MembershipRole, Person
 from council.db import utcnow
 from council.errors import InvalidCredentials, LoginThrottled, NotFound, ValidationFailed
+from council.messages import N_
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -42,20 +43,20 @@ async def new_user_problems(
     username = username.strip().lower()
     errors: dict[str, str] = {}
     if not USERNAME.match(username):
-        errors["username"] = "Benutzername: 2–80 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich."
+        errors["username"] = N_("Benutzername: 2–80 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich.")
     elif await session.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = "Dieser Benutzername ist bereits vergeben."
+        errors["username"] = N_("Dieser Benutzername ist bereits vergeben.")
     if problem := password_problem(password):
         errors["password"] = problem
     if not display_name.strip():
-        errors["display_name"] = "Bitte einen Namen angeben."
+        errors["display_name"] = N_("Bitte einen Namen angeben.")
     if email and "@" not in email:
-        errors["email"] = "Bitte eine gültige E-Mail-Adresse angeben."
+        errors["email"] = N_("Bitte eine gültige E-Mail-Adresse angeben.")
     if person is not None:
         if person.body_id != body.id:
-            errors["person"] = "Die Person gehört zu einer anderen Kommune."
+            errors["person"] = N_("Die Person gehört zu einer anderen Kommune.")
         elif await session.scalar(select(User.id).where(User.person_id == person.id)) is not None:
-            errors["person"] = "Diese Person hat bereits ein Konto."
+            errors["person"] = N_("Diese Person hat bereits ein Konto.")
     return errors
 
 
@@ -154,11 +155,11 @@ async def forget_old_login_attempts(session: AsyncSession, older_than: dt.dateti
 async def change_password(session: AsyncSession, user: User, current: str, new: str, repeated: str) -> None:
     errors: dict[str, str] = {}
     if not verify_password(user.password_hash, current):
-        errors["current"] = "Das bisherige Passwort stimmt nicht."
+        errors["current"] = N_("Das bisherige Passwort stimmt nicht.")
     if problem := password_problem(new):
         errors["new"] = problem
     elif new != repeated:
-        errors["repeated"] = "Die beiden neuen Passwörter stimmen nicht überein."
+        errors["repeated"] = N_("Die beiden neuen Passwörter stimmen nicht überein.")
     if errors:
         raise ValidationFailed(errors)
     user.password_hash = hash_password(new)

@@ -14,6 +14,7 @@ from council.accounts.service import create_user, list_users, new_user_problems,
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body, Person
 from council.errors import NotFound, ValidationFailed
+from council.messages import N_
 from web.auth import requires_admin
 from web.pages import FormData, form_value, page
 
@@ -59,12 +60,12 @@ class UserAdminController(Controller):
             try:
                 roles = [BodyRoleKind(values["role"])]
             except ValueError:
-                errors["role"] = "Bitte eine der angebotenen Rollen wählen."
+                errors["role"] = N_("Bitte eine der angebotenen Rollen wählen.")
         person = None
         if values["person"]:
             person = await db_session.get(Person, int(values["person"])) if values["person"].isdigit() else None
             if person is None or person.deleted:
-                errors["person"] = "Bitte eine der angebotenen Personen wählen."
+                errors["person"] = N_("Bitte eine der angebotenen Personen wählen.")
         try:
             if errors:
                 # Report the other fields' problems too, not only the choice lists'.
