@@ -154,3 +154,18 @@ async def test_password_change_takes_effect(login, client, world):
     assert response.status_code == 303
     assert (await member.get(response.headers["location"])).text.count("Ihr Passwort wurde geändert.") == 1
     await log_in(client, "member", "new-password-123")
+
+
+async def test_login_log_forgets_attempts_older_than_a_day(client, world, sessions):
+    import datetime as dt
+
+    from council.db import utcnow
+
+    async with sessions() as session, session.begin():
+        session.add(
+            LoginAttempt(username="member", client="198.51.100.7", at=utcnow() - dt.timedelta(days=2), success=False)
+        )
+    await submit_form(client, "/login", username="member", password=PASSWORD)
+    async with sessions() as session:
+        clients = set(await session.scalars(select(LoginAttempt.client)))
+    assert clients == {"127.0.0.1"}

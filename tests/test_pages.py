@@ -116,3 +116,34 @@ async def test_vendored_htmx_is_served(client, world):
     response = await client.get("/static/vendor/htmx/htmx.min.js")
     assert response.status_code == 200
     assert "htmx" in response.text
+
+
+async def test_public_item_does_not_reveal_its_confidential_paper(client, login, world, sessions):
+    from council.meetings.models import AgendaItem
+    from council.papers.models import Consultation, ConsultationRole
+
+    async with sessions() as session, session.begin():
+        consultation = Consultation(
+            paper_id=world.confidential_paper.id,
+            organization_id=world.committee.id,
+            position=2,
+            role=ConsultationRole.INFORMATION,
+        )
+        session.add(consultation)
+        await session.flush()
+        session.add(
+            AgendaItem(
+                meeting_id=world.next_meeting.id,
+                position=1,
+                number="Ö 1",
+                title="Bericht über Grundstücksangelegenheiten",
+                consultation_id=consultation.id,
+            )
+        )
+    url = f"/meetings/{world.next_meeting.id}"
+    visitor_page = (await client.get(url)).text
+    assert "Bericht über Grundstücksangelegenheiten" in visitor_page
+    assert world.confidential_paper.reference not in visitor_page
+    assert f"/papers/{world.confidential_paper.id}" not in visitor_page
+    member_page = (await (await login("member")).get(url)).text
+    assert f"/papers/{world.confidential_paper.id}" in member_page

@@ -22,14 +22,6 @@ def datetime_long(value: dt.datetime | None) -> str:
     return format_datetime(local(value), "EEEE, d. MMMM y, HH:mm", locale=current_language())
 
 
-def date_long(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = local(value).date()
-    return format_date(value, "long", locale=current_language())
-
-
 def date_short(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""

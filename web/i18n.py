@@ -38,10 +38,6 @@ def _load_catalogs() -> dict[str, gettext_module.NullTranslations]:
 CATALOGS = _load_catalogs()
 
 
-def available_languages() -> list[str]:
-    return sorted(CATALOGS)
-
-
 def negotiate_language(accept_language: str | None, preferred: str | None = None) -> str:
     """An explicit choice (cookie) wins; then the browser's Accept-Language; German otherwise."""
     if preferred in CATALOGS:

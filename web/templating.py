@@ -27,7 +27,6 @@ def build_environment() -> Environment:
     )
     environment.filters.update(
         datetime_long=formatting.datetime_long,
-        date_long=formatting.date_long,
         date_short=formatting.date_short,
         time_short=formatting.time_short,
         iso=formatting.iso,

@@ -20,6 +20,7 @@ from council.db import utcnow
 from council.errors import InvalidCredentials, LoginThrottled, NotFound, ValidationFailed
 from council.messages import N_
 
+LOGIN_LOG_RETENTION = dt.timedelta(days=1)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 
@@ -119,6 +120,8 @@ async def authenticate(
     user = await session.scalar(select(User).where(User.username == username, User.deleted.is_(False)))
     ok = verify_password(user.password_hash if user else None, password) and user is not None and user.active
     session.add(LoginAttempt(username=username, client=client, at=now, success=ok))
+    # The log only serves the throttle (and a day of evidence); keep it from growing without bound.
+    await forget_old_login_attempts(session, now - LOGIN_LOG_RETENTION)
     if not ok or user is None:
         raise InvalidCredentials()
     if needs_rehash(user.password_hash):

@@ -139,10 +139,6 @@ class Person(Record):
     def name(self) -> str:
         return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
 
-    @property
-    def sort_name(self) -> str:
-        return f"{self.family_name}, {self.given_name}"
-
 
 class Membership(Record):
     __tablename__ = "membership"

@@ -24,6 +24,14 @@ def visible_items(meeting: Meeting, items: Sequence[AgendaItem], viewer: Viewer)
     return [item for item in items if item.public and not item.deleted]
 
 
+def item_paper_visible(meeting: Meeting, item: AgendaItem, viewer: Viewer) -> bool:
+    """A public item's paper may still be confidential: then only those who see non-public items see it."""
+    paper = item.consultation.paper if item.consultation else None
+    if paper is None or paper.deleted:
+        return False
+    return paper.public or viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
+
+
 async def upcoming_meetings(session: AsyncSession, now: dt.datetime, limit: int = 10) -> list[Meeting]:
     rows = await session.scalars(
         select(Meeting)

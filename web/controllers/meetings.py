@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
-from council.meetings.service import get_meeting, visible_items
+from council.meetings.service import get_meeting, item_paper_visible, visible_items
 from council.papers.service import get_paper
 from web.pages import page
 
@@ -34,7 +34,7 @@ class MeetingController(Controller):
             body=municipality,
             meeting=meeting,
             items=items,
-            shows_confidential=any(not item.public for item in items),
+            papers_shown={item.id for item in items if item_paper_visible(meeting, item, viewer)},
         )
 
 
