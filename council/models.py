@@ -1,6 +1,7 @@
 """Import every model so the metadata is complete (for Alembic and for tests)."""
 
 from council.accounts.models import BodyRole, BodyRoleKind, LoginAttempt, User
+from council.audit.models import AuditChain, AuditEntry
 from council.bodies.models import (
     Body,
     LegislativeTerm,
@@ -15,18 +16,24 @@ from council.bodies.models import (
 from council.db import Base
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
+from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
+from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 
 __all__ = [
     "AgendaItem",
     "Attendance",
     "AttendanceStatus",
+    "AuditChain",
+    "AuditEntry",
     "Base",
     "Body",
     "BodyRole",
     "BodyRoleKind",
+    "ConflictOfInterest",
     "Consultation",
     "ConsultationRole",
     "File",
+    "FollowUpTask",
     "LegislativeTerm",
     "Location",
     "LoginAttempt",
@@ -40,7 +47,14 @@ __all__ = [
     "Paper",
     "PaperKind",
     "Person",
+    "Poll",
+    "PollEntitlement",
+    "Resolution",
+    "ResolutionCounter",
+    "ResolutionVersion",
     "RuleSet",
+    "SecretBallotReceipt",
     "Submitter",
     "User",
+    "Vote",
 ]

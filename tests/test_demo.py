@@ -330,5 +330,6 @@ def test_resolution_register_is_gapless_and_restarts_each_year() -> None:
     second = register.next_number(dt.date(2024, 11, 2))
     new_year = register.next_number(dt.date(2025, 1, 9))
 
-    assert first == "430/24" and second == "431/24"
-    assert new_year == "14/25"
+    assert first == (430, "430/24")
+    assert second == (431, "431/24")
+    assert new_year == (14, "14/25")

@@ -38,7 +38,15 @@ from council.meetings.models import Attendance, AttendanceStatus, Meeting, Meeti
 from council.schema import alembic_config, downgrade, upgrade
 from tests import databases
 
-TABLES_WITHOUT_RECORD_COLUMNS = {"login_attempt"}
+# Logs, counters and snapshots: appended or incremented, never edited or soft-deleted as records are.
+TABLES_WITHOUT_RECORD_COLUMNS = {
+    "login_attempt",
+    "audit_entry",
+    "audit_chain",
+    "resolution_counter",
+    "poll_entitlement",
+    "secret_ballot_receipt",
+}
 RECORD_COLUMNS = {"created", "modified", "deleted"}
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
@@ -13,19 +17,25 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from council.audit.sealing import seal_periodically
 from council.db import create_engine, session_factory
 from council.settings import Settings, load_settings
 from web.auth import LanguageMiddleware
 from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
+from web.controllers.attendance import AttendanceController
+from web.controllers.console import ConsoleController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
+from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
+from web.live import LiveBroadcaster, channels_plugin
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
-from web.templating import template_config
+from web.templating import build_environment, template_config
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,6 +54,25 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         before_send_handler="autocommit_include_redirects",
         create_all=False,
     )
+    channels = channels_plugin(settings)
+    sessions = session_factory(engine)
+    templates = template_config()
+
+    @asynccontextmanager
+    async def background(app: Litestar) -> AsyncIterator[None]:
+        """Live pushes and the audit sealer run beside the requests for the app's lifetime."""
+        broadcaster = LiveBroadcaster(channels, sessions, build_environment())
+        app.state.broadcaster = broadcaster
+        await broadcaster.start()
+        sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")
+        try:
+            yield
+        finally:
+            sealer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sealer
+            await broadcaster.stop()
+
     return Litestar(
         route_handlers=[
             HomeController,
@@ -54,10 +83,16 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MeetingController,
             PaperController,
             UserAdminController,
+            ConsoleController,
+            AttendanceController,
+            PollController,
+            MemberVotingController,
+            LiveController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,
-        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        plugins=[SQLAlchemyPlugin(config=alchemy), channels],
+        lifespan=[background],
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
             LanguageMiddleware(),
@@ -70,8 +105,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             cookie_samesite="lax",
         ),
         stores={"sessions": session_store(settings)},
-        template_config=template_config(),
+        template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "sessionmaker": session_factory(engine)}),
+        state=State({"settings": settings, "sessionmaker": sessions}),
         debug=False,
     )

@@ -15,12 +15,14 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_409_CONFLICT,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
 from council import errors
 from council.accounts.viewer import ANONYMOUS
+from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen, WrongPollState
 from web.i18n import gettext as _
 
 log = logging.getLogger("council.web")
@@ -31,6 +33,7 @@ TITLES = {
     HTTP_403_FORBIDDEN: "Kein Zugriff",
     HTTP_404_NOT_FOUND: "Nicht gefunden",
     HTTP_405_METHOD_NOT_ALLOWED: "Methode nicht erlaubt",
+    HTTP_409_CONFLICT: "Nicht möglich",
     HTTP_429_TOO_MANY_REQUESTS: "Zu viele Versuche",
     HTTP_500_INTERNAL_SERVER_ERROR: "Interner Fehler",
 }
@@ -62,13 +65,28 @@ def error_response(request: Request[Any, Any, Any], status: int, detail: str) ->
     )
 
 
+def status_for_validation(exc: errors.ValidationFailed) -> int:
+    """Refused votes say why in their status too: a conflict with the poll's state, or no right to vote."""
+    if isinstance(exc, AlreadyVoted | PollNotOpen | WrongPollState):
+        return HTTP_409_CONFLICT
+    if isinstance(exc, NotEntitledToVote):
+        return HTTP_403_FORBIDDEN
+    return HTTP_400_BAD_REQUEST
+
+
 def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, errors.NotFound):
         return error_response(request, HTTP_404_NOT_FOUND, _("Diese Seite gibt es nicht oder nicht mehr."))
     if isinstance(exc, errors.PermissionDenied):
         return error_response(request, HTTP_403_FORBIDDEN, _("Dafür fehlt Ihnen die Berechtigung."))
     if isinstance(exc, errors.ValidationFailed):
-        return error_response(request, HTTP_400_BAD_REQUEST, "; ".join(exc.errors.values()))
+        detail = "; ".join(_(message) for message in exc.errors.values())
+        if _wants_json(request):
+            return Response(
+                {"status": status_for_validation(exc), "error": "invalid", "detail": detail, "errors": exc.errors},
+                status_code=status_for_validation(exc),
+            )
+        return error_response(request, status_for_validation(exc), detail)
     return handle_unexpected(request, exc)
 
 

@@ -9,6 +9,10 @@ from council.bodies.models import MembershipRole, OrganizationKind, RuleSet
 from council.meetings.models import AttendanceStatus, MeetingMode, MeetingState
 from council.messages import N_
 from council.papers.models import ConsultationRole, PaperKind
+from council.resolutions.deadlines import Recurrence
+from council.resolutions.models import TaskStatus
+from council.voting.models import PollKind, PollState, PollSubject
+from council.voting.rules import Choice, ItemResult, Majority
 from web.i18n import gettext as _
 
 LABELS: dict[Enum, str] = {
@@ -54,6 +58,40 @@ LABELS: dict[Enum, str] = {
     RuleSet.HESSEN: N_("Hessen"),
     RuleSet.THUERINGEN: N_("Thüringen"),
     RuleSet.SCHLESWIG_HOLSTEIN: N_("Schleswig-Holstein"),
+    PollKind.OPEN: N_("offene Abstimmung (Handzeichen)"),
+    PollKind.NAMED: N_("namentliche Abstimmung"),
+    PollKind.SECRET: N_("geheime Abstimmung"),
+    PollState.CREATED: N_("vorbereitet"),
+    PollState.OPEN: N_("läuft"),
+    PollState.CLOSED: N_("geschlossen"),
+    PollState.PUBLISHED: N_("veröffentlicht"),
+    PollState.CANCELLED: N_("abgebrochen"),
+    PollSubject.MAIN: N_("Beschlussvorschlag"),
+    PollSubject.AMENDMENT: N_("Änderungsantrag"),
+    PollSubject.PROCEDURAL: N_("Geschäftsordnungsantrag"),
+    Choice.YES: N_("Ja"),
+    Choice.NO: N_("Nein"),
+    Choice.ABSTAIN: N_("Enthaltung"),
+    Majority.SIMPLE: N_("einfache Mehrheit der abgegebenen Stimmen"),
+    Majority.ABSOLUTE: N_("Mehrheit der gesetzlichen Mitglieder"),
+    Majority.TWO_THIRDS_CAST: N_("Zweidrittelmehrheit der abgegebenen Stimmen"),
+    Majority.TWO_THIRDS_STATUTORY: N_("Zweidrittelmehrheit der gesetzlichen Mitglieder"),
+    ItemResult.ADOPTED: N_("ungeändert beschlossen"),
+    ItemResult.ADOPTED_AMENDED: N_("mit Änderungen beschlossen"),
+    ItemResult.REJECTED: N_("abgelehnt"),
+    ItemResult.NOTED: N_("zur Kenntnis genommen"),
+    ItemResult.POSTPONED: N_("vertagt"),
+    ItemResult.WITHDRAWN: N_("zurückgezogen"),
+    ItemResult.REFERRED: N_("verwiesen"),
+    TaskStatus.OPEN: N_("offen"),
+    TaskStatus.IN_PROGRESS: N_("in Bearbeitung"),
+    TaskStatus.DONE: N_("erledigt"),
+    TaskStatus.CANCELLED: N_("entfallen"),
+    Recurrence.NONE: N_("einmalig"),
+    Recurrence.MONTHLY: N_("monatlich"),
+    Recurrence.QUARTERLY: N_("vierteljährlich"),
+    Recurrence.HALF_YEARLY: N_("halbjährlich"),
+    Recurrence.YEARLY: N_("jährlich"),
 }
 
 

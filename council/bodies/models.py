@@ -64,6 +64,8 @@ class Body(Record):
         JSON, default=lambda: dict(DEFAULT_PAPER_REFERENCE_PATTERNS)
     )
     resolution_number_pattern: Mapped[str] = mapped_column(String(80), default="{seq}/{yy}")
+    # May a member change a cast vote while the poll is still open? (Secret ballots are final regardless.)
+    votes_changeable: Mapped[bool] = mapped_column(default=False, server_default="0")
     website: Mapped[str | None] = mapped_column(String(300))
     contact_email: Mapped[str | None] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(200))

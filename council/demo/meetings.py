@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.bodies.models import MembershipRole
 from council.demo import roster
-from council.demo.agendas import PLANS, Item, MeetingPlan, Presence, Wording
+from council.demo.agendas import NOTED, PLANS, Item, MeetingPlan, Presence, Wording
 from council.demo.schedule import SLOTS, ResolutionRegister, local_to_utc, meeting_day, meeting_numbers
 from council.demo.structure import Directory
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState
 from council.papers.models import Consultation, Paper
+from council.resolutions.models import Resolution, ResolutionVersion
+from council.voting.rules import ItemResult
 
 
 def plan_days(today: dt.date) -> dict[str, dt.date]:
@@ -109,21 +111,60 @@ async def _add_item(
         title=item.title,
         consultation_id=consultation.id if consultation else None,
         result=item.result,
+        result_kind=_result_kind(item),
         resolution_text=_resolution_text(context, item),
         vote_summary=_vote_summary(item.vote),
-        resolution_number=_resolution_number(context, item, decided_at),
         decided_at=decided_at,
     )
     context.session.add(record)
     await context.session.flush()
+    if item.registered and decided_at is not None:
+        await _register(context, record, decided_at)
     return record
 
 
-def _resolution_number(context: _Context, item: Item, decided_at: dt.datetime | None) -> str | None:
-    if not item.registered or decided_at is None:
+def _result_kind(item: Item) -> ItemResult | None:
+    if item.result is None or item.result == "genehmigt":
         return None
+    if item.registered:
+        if "abgelehnt" in item.result:
+            return ItemResult.REJECTED
+        return ItemResult.ADOPTED_AMENDED if "mit Änderungen" in item.result else ItemResult.ADOPTED
+    if item.result.startswith("verwiesen"):
+        return ItemResult.REFERRED
+    return ItemResult.NOTED if item.result == NOTED else None
+
+
+async def _register(context: _Context, record: AgendaItem, decided_at: dt.datetime) -> None:
+    """The demo's past decisions stand in the register as if taken over from the previous system."""
     # The register's year is the local one (a decision late on New Year's Eve belongs to the old year).
-    return context.register.next_number(decided_at.astimezone(ZoneInfo(context.directory.body.timezone)).date())
+    day = decided_at.astimezone(ZoneInfo(context.directory.body.timezone)).date()
+    seq, number = context.register.next_number(day)
+    record.resolution_number = number
+    resolution = Resolution(
+        body_id=context.directory.body.id,
+        year=day.year,
+        seq=seq,
+        number=number,
+        agenda_item_id=record.id,
+        decided_at=decided_at,
+        version=1,
+    )
+    context.session.add(resolution)
+    await context.session.flush()
+    assert record.result_kind is not None
+    assert record.result is not None
+    context.session.add(
+        ResolutionVersion(
+            resolution_id=resolution.id,
+            version=1,
+            result=record.result_kind,
+            wording=record.result,
+            text=record.resolution_text,
+            vote_summary=record.vote_summary,
+        )
+    )
+    await context.session.flush()
 
 
 def _consultation_for(context: _Context, meeting: Meeting, item: Item) -> Consultation | None:

@@ -94,8 +94,8 @@ class ResolutionRegister:
     pattern: str
     _last: dict[int, int] = field(default_factory=dict)
 
-    def next_number(self, day: dt.date) -> str:
+    def next_number(self, day: dt.date) -> tuple[int, str]:
         start = (day.timetuple().tm_yday * 3) // 2
         seq = self._last.get(day.year, start) + 1
         self._last[day.year] = seq
-        return format_number(self.pattern, seq, day)
+        return seq, format_number(self.pattern, seq, day)

@@ -13,6 +13,7 @@ from council.bodies.models import LegislativeTerm, Location, Organization, Perso
 from council.db import Record
 from council.papers.models import Consultation
 from council.types import enum_type
+from council.voting.rules import ItemResult
 
 
 class MeetingState(enum.StrEnum):
@@ -100,9 +101,13 @@ class AgendaItem(Record):
     vote_summary: Mapped[str | None] = mapped_column(String(200))
     resolution_number: Mapped[str | None] = mapped_column(String(40))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    result_kind: Mapped[ItemResult | None] = mapped_column(enum_type(ItemResult, "item_result"))
+    # "verwiesen an …": the organization the item was referred to.
+    referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     consultation: Mapped[Consultation | None] = relationship()
+    referred_to: Mapped[Organization | None] = relationship(foreign_keys=[referred_to_id])
 
     __table_args__ = (
         UniqueConstraint("meeting_id", "position"),

@@ -1,0 +1,1 @@
+"""The resolution register and the follow-up of resolutions."""

@@ -1,0 +1,59 @@
+"""What the live screens show: the poll under way (or the last result), progress and quorum."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from council.meetings.attendance import load_meeting
+from council.meetings.models import AgendaItem, Meeting
+from council.voting.ballots import votes_cast
+from council.voting.models import Poll, PollState
+from council.voting.polls import get_poll, quorum_of, rules_for
+from council.voting.roll import Roll, build_roll
+from council.voting.rules import Quorum, preset
+
+
+@dataclass(frozen=True)
+class LiveState:
+    meeting: Meeting
+    poll: Poll | None
+    item: AgendaItem | None
+    cast: int
+    entitled: int
+    roll: Roll
+    quorum: Quorum
+
+    @property
+    def progress(self) -> str:
+        return f"{self.cast} von {self.entitled} haben abgestimmt"
+
+
+async def _current_poll(session: AsyncSession, meeting: Meeting, include_confidential: bool) -> Poll | None:
+    """The open poll, else the latest result; the public only ever sees polls on public items."""
+    query = (
+        select(Poll.id)
+        .join(AgendaItem, AgendaItem.id == Poll.agenda_item_id)
+        .where(Poll.meeting_id == meeting.id, Poll.deleted.is_(False), Poll.state != PollState.CANCELLED)
+    )
+    if not include_confidential:
+        query = query.where(AgendaItem.public.is_(True))
+    open_id = await session.scalar(query.where(Poll.state == PollState.OPEN))
+    poll_id = open_id or await session.scalar(query.where(Poll.state != PollState.CREATED).order_by(Poll.id.desc()))
+    return await get_poll(session, poll_id) if poll_id is not None else None
+
+
+async def live_state(
+    session: AsyncSession, meeting_id: int, *, include_confidential: bool, now: dt.datetime
+) -> LiveState:
+    meeting = await load_meeting(session, meeting_id)
+    poll = await _current_poll(session, meeting, include_confidential)
+    item = poll.agenda_item if poll else None
+    roll = await build_roll(session, meeting, item.id if item else None, now)
+    rules = rules_for(poll, meeting.organization.body) if poll else preset(meeting.organization.body.rule_set)
+    quorum = quorum_of(roll, rules)
+    cast = await votes_cast(session, poll) if poll and poll.is_open else 0
+    return LiveState(meeting, poll, item, cast, len(roll.entitled), roll, quorum)

@@ -1,0 +1,133 @@
+"""Who may vote on an item right now: the seats of the organization, their presence and conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from council.bodies.models import Membership, MembershipRole
+from council.meetings.models import Attendance, AttendanceStatus, Meeting
+from council.voting.models import ConflictOfInterest
+
+
+@dataclass(frozen=True)
+class Seat:
+    person_id: int
+    name: str
+    faction: str | None
+    role: MembershipRole
+    present: bool
+    remote: bool
+    befangen: bool
+    # Set for a deputy standing in for this absent member.
+    substitutes_person_id: int | None = None
+
+    @property
+    def entitled(self) -> bool:
+        return self.present and not self.befangen
+
+
+@dataclass(frozen=True)
+class Roll:
+    seats: list[Seat]
+    statutory_seats: int
+
+    @property
+    def entitled(self) -> list[Seat]:
+        return [seat for seat in self.seats if seat.entitled]
+
+    @property
+    def befangen(self) -> list[Seat]:
+        return [seat for seat in self.seats if seat.befangen]
+
+    def seat_of(self, person_id: int) -> Seat | None:
+        return next((seat for seat in self.seats if seat.person_id == person_id), None)
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    return meeting.start.astimezone(ZoneInfo(meeting.organization.body.timezone)).date()
+
+
+def is_present(attendance: Attendance | None, now: dt.datetime) -> bool:
+    """Present means: marked present, arrived by now (late arrivals count from their time), not yet left."""
+    if attendance is None or attendance.status is not AttendanceStatus.PRESENT:
+        return False
+    if attendance.arrived_at is not None and attendance.arrived_at > now:
+        return False
+    return attendance.left_at is None or attendance.left_at > now
+
+
+async def _memberships(session: AsyncSession, meeting: Meeting, person_id: int | None) -> list[Membership]:
+    query = (
+        select(Membership)
+        .where(Membership.organization_id == meeting.organization_id, Membership.deleted.is_(False))
+        .options(selectinload(Membership.person), selectinload(Membership.on_behalf_of))
+    )
+    if person_id is not None:
+        query = query.where(Membership.person_id == person_id)
+    day = meeting_day(meeting)
+    return [m for m in await session.scalars(query) if m.is_active_on(day)]
+
+
+async def build_roll(
+    session: AsyncSession, meeting: Meeting, item_id: int | None, now: dt.datetime, *, person_id: int | None = None
+) -> Roll:
+    """The voting seats: members with voting right, a deputy in place of the member they stand in for.
+
+    With ``person_id`` only that person's seat is looked up (the vote path needs no more).
+    """
+    memberships = await _memberships(session, meeting, person_id)
+    attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
+    conflict_query = select(ConflictOfInterest.person_id).where(
+        ConflictOfInterest.agenda_item_id == item_id, ConflictOfInterest.deleted.is_(False)
+    )
+    if person_id is not None:
+        attendance_query = attendance_query.where(Attendance.person_id == person_id)
+        conflict_query = conflict_query.where(ConflictOfInterest.person_id == person_id)
+    attendances = {a.person_id: a for a in await session.scalars(attendance_query)}
+    conflicted = set(await session.scalars(conflict_query)) if item_id is not None else set()
+    substituted = {a.substitutes_person_id for a in attendances.values() if a.substitutes_person_id}
+
+    seats: dict[int, Seat] = {}
+    for membership in memberships:
+        attendance = attendances.get(membership.person_id)
+        if membership.role is MembershipRole.DEPUTY:
+            # A deputy holds a seat only while standing in for an absent member.
+            if attendance is None or attendance.substitutes_person_id is None:
+                continue
+        elif not membership.voting_right:
+            continue
+        elif person_id is None and membership.person_id in substituted:
+            continue  # the deputy holds this seat today
+        seats[membership.person_id] = Seat(
+            person_id=membership.person_id,
+            name=membership.person.name,
+            faction=membership.on_behalf_of.short_name or membership.on_behalf_of.name
+            if membership.on_behalf_of
+            else None,
+            role=membership.role,
+            present=is_present(attendance, now),
+            remote=bool(attendance and attendance.remote),
+            befangen=membership.person_id in conflicted,
+            substitutes_person_id=attendance.substitutes_person_id if attendance else None,
+        )
+    ordered = sorted(seats.values(), key=lambda s: (s.name.split()[-1], s.name))
+    statutory = meeting.organization.statutory_seats or _count_regular_seats(memberships)
+    return Roll(ordered, statutory)
+
+
+def _count_regular_seats(memberships: list[Membership]) -> int:
+    return len({m.person_id for m in memberships if m.voting_right and m.role is not MembershipRole.DEPUTY}) or 1
+
+
+async def seat_of(
+    session: AsyncSession, meeting: Meeting, item_id: int | None, person_id: int, now: dt.datetime
+) -> Seat | None:
+    """One person's seat for the item (the vote path needs no more than this)."""
+    roll = await build_roll(session, meeting, item_id, now, person_id=person_id)
+    return roll.seat_of(person_id)

@@ -1,0 +1,116 @@
+"""Live screens: domain events become pushes on Litestar Channels, which browsers receive over SSE.
+
+Two channels per meeting. The public one carries ready-rendered HTML of the public live panel, rendered once
+per change no matter how many listen. The internal one only says "changed": screens of members and the chair
+then fetch their own panel, because what they see depends on who they are (their vote, non-public items).
+Vote progress is coalesced: a storm of votes yields a few pushes a second, while poll state changes (open,
+close) are pushed at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from jinja2 import Environment
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from council.db import utcnow
+from council.events import DomainEvent, EventKind
+from council.settings import Settings
+from council.voting.live import live_state
+
+log = logging.getLogger("council.live")
+
+COALESCE_SECONDS = 0.2
+
+
+def public_channel(meeting_id: int) -> str:
+    return f"meeting.{meeting_id}.public"
+
+
+def internal_channel(meeting_id: int) -> str:
+    return f"meeting.{meeting_id}.internal"
+
+
+def channels_plugin(settings: Settings) -> ChannelsPlugin:
+    if settings.redis_url:
+        backend: Any = RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url), key_prefix="council-live")
+    else:
+        backend = MemoryChannelsBackend()
+    # A slow screen loses old pushes, never blocks the others: each push carries the whole current state.
+    return ChannelsPlugin(
+        backend=backend,
+        arbitrary_channels_allowed=True,
+        subscriber_max_backlog=50,
+        subscriber_backlog_strategy="dropleft",
+    )
+
+
+class LiveBroadcaster:
+    def __init__(
+        self, channels: ChannelsPlugin, sessions: async_sessionmaker[AsyncSession], templates: Environment
+    ) -> None:
+        self._channels = channels
+        self._sessions = sessions
+        self._templates = templates
+        self._dirty: set[int] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._coalesce(), name="council-live-coalescer")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def publish(self, events: list[DomainEvent]) -> None:
+        immediate: set[int] = set()
+        for event in events:
+            if event.kind is EventKind.VOTE_CAST:
+                self._dirty.add(event.meeting_id)
+                self._wake.set()
+            else:
+                immediate.add(event.meeting_id)
+        for meeting_id in immediate:
+            self._dirty.discard(meeting_id)
+            await self.push(meeting_id)
+
+    async def _coalesce(self) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(COALESCE_SECONDS)
+            self._wake.clear()
+            dirty, self._dirty = self._dirty, set()
+            for meeting_id in dirty:
+                try:
+                    await self.push(meeting_id)
+                except Exception:  # a failed push must not stop later ones
+                    log.exception("live push for meeting %s failed", meeting_id)
+
+    async def push(self, meeting_id: int) -> None:
+        async with self._sessions() as session:
+            state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
+            html = self._templates.get_template("live/_public_panel.html").render(live=state)
+        await self._channels.wait_published({"event": "live", "html": html}, public_channel(meeting_id))
+        await self._channels.wait_published({"event": "changed"}, internal_channel(meeting_id))
+
+
+async def stream(channels: ChannelsPlugin, names: list[str]) -> AsyncIterator[tuple[str, str]]:
+    """(event, data) pairs for one SSE listener; Litestar ends the stream when the browser disconnects."""
+    async with channels.start_subscription(names) as subscriber:
+        yield "ready", ""
+        async for raw in subscriber.iter_events():
+            message = json.loads(raw)
+            yield str(message["event"]), str(message.get("html", ""))
