@@ -86,11 +86,17 @@ async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: AsyncEngine) -> Litestar:
-    """The app with its own engine, without a pool so each test's connections close with it."""
+async def app(settings: Settings, engine: AsyncEngine, backend: str) -> AsyncIterator[Litestar]:
+    """The app with its own engine. PostgreSQL gets a bounded pool as in production (a burst of requests
+    waits for a connection instead of exhausting the server), disposed with the test; SQLite needs none."""
     from web.app import create_app
 
-    return create_app(settings, engine=create_engine(settings.database_url, poolclass=NullPool))
+    if backend == "postgresql":
+        app_engine = create_engine(settings.database_url, pool_size=5, max_overflow=10)
+    else:
+        app_engine = create_engine(settings.database_url, poolclass=NullPool)
+    yield create_app(settings, engine=app_engine)
+    await app_engine.dispose()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from council.meetings.attendance import (
 from council.meetings.models import AttendanceStatus, Meeting
 from council.messages import N_
 from web.auth import requires_login
-from web.controllers.voting_common import commit_and_push, int_field
+from web.controllers.voting_common import commit_and_push, int_field, rolled_back
 from web.pages import FormData, form_value, page
 
 
@@ -122,7 +122,7 @@ class AttendanceController(Controller):
             entry = _entry_from(meeting, data)
             await record_attendance(db_session, meeting, viewer, entry)
         except ValidationFailed as exc:
-            await db_session.rollback()
+            municipality = await rolled_back(db_session, municipality)
             return await attendance_page(
                 db_session, viewer, municipality, meeting_id, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
             )

@@ -27,7 +27,7 @@ from council.voting.models import PollKind, PollSubject
 from council.voting.polls import PollDraft, create_poll, polls_of_meeting, require_conduct
 from council.voting.rules import ItemResult, Majority
 from web.auth import requires_login
-from web.controllers.voting_common import commit_and_push, int_field
+from web.controllers.voting_common import commit_and_push, int_field, rolled_back
 from web.pages import FormData, form_value, page
 
 
@@ -199,6 +199,7 @@ class ConsoleController(Controller):
             if own:
                 from web.controllers.voting import vote_page
 
+                municipality = await rolled_back(db_session, municipality)
                 return await vote_page(db_session, viewer, municipality, meeting_id, errors=exc.errors, status=400)
             return await self._refused(db_session, viewer, municipality, meeting_id, exc)
         await commit_and_push(request, db_session)
@@ -208,7 +209,7 @@ class ConsoleController(Controller):
     async def _refused(
         self, db_session: AsyncSession, viewer: Viewer, body: Body | None, meeting_id: int, exc: ValidationFailed
     ) -> Template:
-        await db_session.rollback()
+        body = await rolled_back(db_session, body)
         return await console_page(
             db_session, viewer, body, meeting_id, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
         )

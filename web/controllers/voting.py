@@ -33,7 +33,7 @@ from council.voting.polls import (
 from council.voting.rules import Choice
 from web.auth import requires_login
 from web.controllers.console import console_page
-from web.controllers.voting_common import choice_from, commit_and_push, int_field, tally_from, wants_json
+from web.controllers.voting_common import choice_from, commit_and_push, int_field, rolled_back, tally_from, wants_json
 from web.pages import FormData, form_value, page
 
 
@@ -132,7 +132,7 @@ class PollController(Controller):
             else:
                 await repeat_poll(db_session, poll_id, viewer)
         except ValidationFailed as exc:
-            await db_session.rollback()
+            body = await rolled_back(db_session, body)
             return await console_page(
                 db_session, viewer, body, meeting_id, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
             )
@@ -221,7 +221,7 @@ class PollController(Controller):
             assert person_id is not None
             await record_vote(db_session, poll_id, viewer, person_id, choice_from(data), utcnow())
         except ValidationFailed as exc:
-            await db_session.rollback()
+            municipality = await rolled_back(db_session, municipality)
             return await roll_call_page(db_session, viewer, municipality, poll_id, errors=exc.errors, status=400)
         await commit_and_push(request, db_session)
         return Redirect(f"/polls/{poll_id}/roll-call#person-{person_id}", status_code=303)
@@ -237,15 +237,15 @@ class PollController(Controller):
         data: FormData,
     ) -> Template | Redirect | Response[Any]:
         """The member's own vote. A program (Accept: application/json) gets the receipt or the error as JSON."""
-        poll = await get_poll(db_session, poll_id)
+        meeting_id = (await get_poll(db_session, poll_id)).meeting_id
         try:
             receipt = await cast_vote(db_session, poll_id, viewer, choice_from(data), utcnow())
         except ValidationFailed as exc:
-            await db_session.rollback()
+            municipality = await rolled_back(db_session, municipality)
             if wants_json(request):
                 raise
             return await vote_page(
-                db_session, viewer, municipality, poll.meeting_id, errors=exc.errors, status=_status_of(exc)
+                db_session, viewer, municipality, meeting_id, errors=exc.errors, status=_status_of(exc)
             )
         await commit_and_push(request, db_session)
         if wants_json(request):
@@ -257,7 +257,7 @@ class PollController(Controller):
                 },
                 status_code=201,
             )
-        return Redirect(f"/meetings/{poll.meeting_id}/vote", status_code=303)
+        return Redirect(f"/meetings/{meeting_id}/vote", status_code=303)
 
 
 def _status_of(exc: ValidationFailed) -> int:
@@ -303,7 +303,7 @@ class MemberVotingController(Controller):
         try:
             await check_in(db_session, meeting, viewer, utcnow())
         except ValidationFailed as exc:
-            await db_session.rollback()
+            municipality = await rolled_back(db_session, municipality)
             return await vote_page(db_session, viewer, municipality, meeting_id, errors=exc.errors, status=400)
         await commit_and_push(request, db_session)
         return Redirect(f"/meetings/{meeting_id}/vote", status_code=303)

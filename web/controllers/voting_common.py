@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from council.bodies.models import Body
 from council.errors import ValidationFailed
 from council.events import take_events
 from council.messages import N_
@@ -61,3 +62,12 @@ def tally_from(data: Mapping[str, Any]) -> Tally | None:
 def wants_json(request: Request[Any, Any, Any]) -> bool:
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
+
+
+async def rolled_back(session: AsyncSession, body: Body | None) -> Body | None:
+    """Undo the failed unit of work. A rollback expires every loaded row, so the body is read afresh for the
+    page that explains the refusal."""
+    await session.rollback()
+    if body is not None:
+        await session.refresh(body)
+    return body
