@@ -247,3 +247,48 @@ def test_production_without_a_secret_key_refuses_to_run(council, var_dir: Path, 
 
     with_key = council("db", "upgrade", COUNCIL_ENV="production", COUNCIL_SECRET_KEY=SECRET)
     assert with_key.returncode == 0, with_key.stderr
+
+
+def test_audit_verify_reports_an_intact_chain_and_detects_tampering(council, var_dir: Path) -> None:
+    assert council("db", "upgrade").returncode == 0
+    url = f"sqlite+aiosqlite:///{var_dir / 'council.sqlite3'}"
+
+    async def write_entries() -> None:
+        from council.audit.service import record
+
+        engine = create_engine(url)
+        async with session_factory(engine)() as session, session.begin():
+            for index in range(3):
+                record(
+                    session,
+                    action="vote.cast",
+                    subject_type="poll",
+                    subject_id=1,
+                    actor_user_id=None,
+                    body_id=None,
+                    data={"n": index},
+                )
+        await engine.dispose()
+
+    asyncio.run(write_entries())
+    sealed = council("audit", "seal")
+    assert sealed.returncode == 0, sealed.stderr
+    assert "3 Einträge versiegelt" in sealed.stdout
+    intact = council("audit", "verify")
+    assert intact.returncode == 0, intact.stderr
+    assert "3 Einträge versiegelt, 0 ausstehend" in intact.stdout
+
+    import sqlite3
+
+    with sqlite3.connect(var_dir / "council.sqlite3") as connection:
+        connection.execute("UPDATE audit_entry SET data = '{\"n\": 7}' WHERE seq = 2")
+    tampered = council("audit", "verify")
+    assert tampered.returncode == 1
+    assert "Eintrag 2" in tampered.stderr
+
+    with sqlite3.connect(var_dir / "council.sqlite3") as connection:
+        connection.execute("UPDATE audit_entry SET data = '{\"n\": 1}' WHERE seq = 2")
+        connection.execute("DELETE FROM audit_entry WHERE seq = 3")
+    removed = council("audit", "verify")
+    assert removed.returncode == 1
+    assert "3" in removed.stderr

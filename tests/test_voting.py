@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.audit.service import seal, verify
 from council.bodies.models import Body, RuleSet
@@ -16,25 +17,34 @@ from council.meetings.results import record_item_result
 from council.papers.models import Consultation
 from council.resolutions.models import Resolution
 from council.resolutions.register import correct_resolution
-from council.voting.ballots import cast_vote, own_vote, record_vote
+from council.voting.ballots import Receipt, cast_vote, own_vote, record_vote
 from council.voting.conflicts import declare_conflict
 from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen, QuorumNotReached
 from council.voting.models import Poll, PollKind, PollState, PollSubject, SecretBallotReceipt, Vote
 from council.voting.polls import cancel_poll, close_poll, open_poll, publish_poll, repeat_poll
 from council.voting.rules import AbstentionNotAllowed, Choice, ItemResult, Tally
 from tests.voting_scene import build_scene, start_poll, viewer
+from tests.world import World
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def vote(sessions, world, persona, poll_id, choice):
+async def vote(
+    sessions: async_sessionmaker[AsyncSession], world: World, persona: str, poll_id: int, choice: Choice
+) -> Receipt:
     async with sessions() as session, session.begin():
         return await cast_vote(session, poll_id, await viewer(session, world, persona), choice, now())
 
 
-async def close(sessions, world, poll_id, counts=None, persona="secretariat"):
+async def close(
+    sessions: async_sessionmaker[AsyncSession],
+    world: World,
+    poll_id: int,
+    counts: Tally | None = None,
+    persona: str = "secretariat",
+) -> Poll:
     async with sessions() as session, session.begin():
         return await close_poll(session, poll_id, await viewer(session, world, persona), now(), counts)
 

@@ -29,6 +29,7 @@ from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             PollController,
             MemberVotingController,
             LiveController,
+            ResolutionController,
+            FollowUpController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,

@@ -157,6 +157,34 @@ def user_create(
     click.echo(f"Konto „{created}“ angelegt.")
 
 
+@main.group()
+def audit() -> None:
+    """Das Prüfprotokoll der Abstimmungen."""
+
+
+@audit.command("seal")
+def audit_seal() -> None:
+    """Ausstehende Einträge versiegeln (das läuft sonst alle paar Sekunden in der App)."""
+    from council.audit.service import seal
+
+    count = _in_transaction(_settings(), seal)
+    click.echo(f"{count} Einträge versiegelt.")
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Die Hash-Kette prüfen: jede Änderung oder Löschung eines Eintrags wird gemeldet."""
+    from council.audit.service import verify
+
+    report = _in_transaction(_settings(), verify)
+    if report.ok:
+        click.echo(f"Protokoll unversehrt: {report.sealed} Einträge versiegelt, {report.pending} ausstehend.")
+        return
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    raise SystemExit(1)
+
+
 @main.command()
 def check() -> None:
     """Print the configuration and whether the database and Redis answer."""

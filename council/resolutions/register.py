@@ -10,10 +10,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.errors import NotFound, ValidationFailed
-from council.meetings.models import AgendaItem
+from council.meetings.models import AgendaItem, Meeting
 from council.messages import N_
+from council.papers.models import Consultation
 from council.resolutions.models import Resolution, ResolutionCounter, ResolutionVersion
 from council.resolutions.numbering import format_number
 from council.voting.rules import ItemResult
@@ -203,3 +205,46 @@ def record_item_outcome(
         raise ValueError("decisions go through register_decision")
     _write_onto_item(item, result, wording, item.resolution_text, None, decided_at, None)
     item.referred_to_id = referred_to_id
+
+
+def resolution_visible(resolution: Resolution, viewer: Viewer) -> bool:
+    """Public item and public paper, or a viewer who may see the organization's non-public items."""
+    item = resolution.agenda_item
+    organization = item.meeting.organization
+    if viewer.may_see_confidential(organization.body_id, organization.id):
+        return True
+    paper = item.consultation.paper if item.consultation else None
+    return item.public and not item.deleted and (paper is None or paper.public)
+
+
+async def visible_resolutions(
+    session: AsyncSession, body_id: int, viewer: Viewer, limit: int = 200
+) -> list[Resolution]:
+    rows = await session.scalars(
+        select(Resolution)
+        .where(Resolution.body_id == body_id, Resolution.deleted.is_(False))
+        .options(*_RESOLUTION_LOADS)
+        .order_by(Resolution.decided_at.desc(), Resolution.seq.desc())
+        .limit(limit)
+    )
+    return [r for r in rows if resolution_visible(r, viewer)]
+
+
+async def get_visible_resolution(session: AsyncSession, resolution_id: int, viewer: Viewer) -> Resolution:
+    resolution = await session.scalar(
+        select(Resolution)
+        .where(Resolution.id == resolution_id, Resolution.deleted.is_(False))
+        .options(*_RESOLUTION_LOADS)
+    )
+    if resolution is None or not resolution_visible(resolution, viewer):
+        raise NotFound("resolution")
+    return resolution
+
+
+_RESOLUTION_LOADS = (
+    selectinload(Resolution.versions),
+    selectinload(Resolution.body),
+    selectinload(Resolution.tasks),
+    selectinload(Resolution.agenda_item).selectinload(AgendaItem.meeting).selectinload(Meeting.organization),
+    selectinload(Resolution.agenda_item).selectinload(AgendaItem.consultation).selectinload(Consultation.paper),
+)
