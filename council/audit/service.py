@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,9 @@ from council.audit.models import AuditChain, AuditEntry
 from council.db import utcnow
 
 GENESIS = "0" * 64
+# Rows per statement round: sealing and verifying never hold the whole log in memory.
 BATCH = 2000
+VERIFY_CHUNK = 1000
 
 
 def record(
@@ -107,33 +109,76 @@ class AuditReport:
         return not self.problems
 
 
+def _missing(first: int, last: int) -> str:
+    if first == last:
+        return f"Eintrag {first} fehlt (gelöscht?)"
+    return f"Einträge {first} bis {last} fehlen (gelöscht?)"
+
+
+@dataclass
+class _Walk:
+    """One pass along the sealed entries in seq order, collecting what does not add up."""
+
+    head_seq: int
+    problems: list[str] = field(default_factory=list)
+    count: int = 0
+    last_seq: int = 0
+    last_hash: str = GENESIS
+    head_hash: str | None = None
+
+    def check(self, entry: AuditEntry) -> None:
+        seq = entry.seq or 0  # only sealed entries are walked
+        if seq != self.last_seq + 1:
+            self.problems.append(_missing(self.last_seq + 1, seq - 1) + ".")
+        if entry.prev_hash != self.last_hash:
+            self.problems.append(f"Eintrag {seq}: Verkettung mit dem vorigen Eintrag stimmt nicht.")
+        if entry.hash != entry_hash(entry, seq, entry.prev_hash or ""):
+            self.problems.append(f"Eintrag {seq}: Prüfsumme stimmt nicht (verändert?).")
+        if seq == self.head_seq:
+            self.head_hash = entry.hash
+        self.count, self.last_seq, self.last_hash = self.count + 1, seq, entry.hash or ""
+
+    def check_head(self, before: tuple[int, str] | None, after: tuple[int, str] | None) -> None:
+        """``before`` was read ahead of the walk, ``after`` behind it: a sealer committing in between only adds
+        entries past ``before``, and ``after`` acknowledges them, so a running app causes no false alarm."""
+        if after is None:
+            if self.count:
+                self.problems.append(f"Der Kopf der Kette fehlt, obwohl {self.count} Einträge versiegelt sind.")
+            return
+        head_seq, head_hash = before or (0, GENESIS)
+        if self.last_seq < head_seq:
+            self.problems.append(f"{_missing(self.last_seq + 1, head_seq)}: die Kette reicht bis {head_seq}.")
+        elif head_seq and self.head_hash is not None and self.head_hash != head_hash:
+            self.problems.append(f"Eintrag {head_seq}: Prüfsumme weicht vom Kopf der Kette ab (verändert?).")
+        if self.last_seq > after[0]:
+            self.problems.append(f"Eintrag {self.last_seq} steht hinter dem Kopf der Kette (eingefügt?).")
+
+
+async def _head(session: AsyncSession) -> tuple[int, str] | None:
+    row = (await session.execute(select(AuditChain.last_seq, AuditChain.last_hash).where(AuditChain.id == 1))).first()
+    return (row.last_seq, row.last_hash) if row else None
+
+
 async def verify(session: AsyncSession) -> AuditReport:
     """Walk the chain: contiguous numbers, each link and hash as written, the head matching the last entry."""
-    problems: list[str] = []
-    expected_seq, prev = 1, GENESIS
-    last_seen = 0
+    before = await _head(session)
+    walk = _Walk(head_seq=before[0] if before else 0)
     stream = await session.stream_scalars(
-        select(AuditEntry).where(AuditEntry.seq.is_not(None)).order_by(AuditEntry.seq).execution_options(yield_per=1000)
+        select(AuditEntry)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq)
+        # Chunks keep a million entries out of memory; populate_existing checks the rows, not objects in the session.
+        .execution_options(yield_per=VERIFY_CHUNK, populate_existing=True)
     )
     async for entry in stream:
-        seq = entry.seq or 0
-        if seq != expected_seq:
-            problems.append(f"Einträge {expected_seq} bis {seq - 1} fehlen (gelöscht?).")
-        if entry.prev_hash != prev:
-            problems.append(f"Eintrag {seq}: Verkettung mit dem vorigen Eintrag stimmt nicht.")
-        if entry.hash != entry_hash(entry, seq, entry.prev_hash or ""):
-            problems.append(f"Eintrag {seq}: Prüfsumme stimmt nicht (verändert?).")
-        expected_seq, prev, last_seen = seq + 1, entry.hash or "", seq
-    chain = await session.get(AuditChain, 1)
-    if chain is not None and (chain.last_seq != last_seen or (last_seen and chain.last_hash != prev)):
-        problems.append(
-            f"Der letzte versiegelte Eintrag ist {chain.last_seq}, vorhanden sind nur {last_seen} (gelöscht?)."
-        )
-    pending = len(list(await session.scalars(select(AuditEntry.id).where(AuditEntry.seq.is_(None)))))
-    return AuditReport(sealed=last_seen, pending=pending, problems=problems)
+        walk.check(entry)
+    walk.check_head(before, await _head(session))
+    pending = await session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None)))
+    return AuditReport(sealed=walk.count, pending=pending or 0, problems=walk.problems)
 
 
 async def entries_for(session: AsyncSession, subject_type: str, subject_id: int) -> list[AuditEntry]:
+    """The history of one subject (a poll, say), in the order it happened."""
     rows = await session.scalars(
         select(AuditEntry)
         .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
