@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -29,9 +30,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> str:
+def postgres_database() -> Iterator[str]:
+    """One database per worker and run: several checkouts may run their suites on one server at once."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return databases.prepare_postgres(f"council_test_{worker}")
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+    name = f"council_test_{run[:12]}_{worker}"
+    yield databases.prepare_postgres(name)
+    databases.drop_postgres(name)
 
 
 @pytest.fixture(params=BACKENDS)

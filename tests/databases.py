@@ -37,6 +37,19 @@ async def _recreate_postgres_database(name: str) -> None:
         await connection.close()
 
 
+async def _drop_postgres_database(name: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def drop_postgres(name: str) -> None:
+    """Remove a test database at the end of the run. Call outside a running loop."""
+    asyncio.run(_drop_postgres_database(name))
+
+
 def prepare_postgres(name: str) -> str:
     """A fresh database at the head revision; returns its SQLAlchemy URL. Call outside a running loop."""
     asyncio.run(_recreate_postgres_database(name))

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -53,14 +52,6 @@ RECORD_COLUMNS = {"created", "modified", "deleted"}
 # --- an empty database per test ---------------------------------------------------------------------------
 
 
-async def _drop_postgres_database(name: str) -> None:
-    connection = await asyncpg.connect(databases.POSTGRES_ADMIN_URL)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture
 def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A database without any table, not even alembic_version."""
@@ -73,7 +64,7 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     try:
         yield databases.sqlalchemy_url(databases.postgres_url_for(name))
     finally:
-        asyncio.run(_drop_postgres_database(name))
+        databases.drop_postgres(name)
 
 
 def inspect_database(url: str, look: Callable[[Connection], Any]) -> Any:
