@@ -122,7 +122,7 @@ def test_siblings_keep_their_relative_order(slots):
 
 # --- state machine ---------------------------------------------------------------------------------------
 
-P, I, O, C, X = (
+PL, INV, OPN, CLO, CXL = (
     MeetingState.PLANNED,
     MeetingState.INVITED,
     MeetingState.OPENED,
@@ -134,20 +134,20 @@ P, I, O, C, X = (
 @pytest.mark.parametrize(
     ("current", "target", "allowed"),
     [
-        (P, I, True),
-        (I, O, True),
-        (P, O, True),
-        (O, C, True),
-        (P, X, True),
-        (I, X, True),
-        (X, P, True),
-        (X, I, True),
-        (I, P, False),
-        (O, X, False),
-        (C, O, False),
-        (C, X, False),
-        (O, I, False),
-        (P, C, False),
+        (PL, INV, True),
+        (INV, OPN, True),
+        (PL, OPN, True),
+        (OPN, CLO, True),
+        (PL, CXL, True),
+        (INV, CXL, True),
+        (CXL, PL, True),
+        (CXL, INV, True),
+        (INV, PL, False),
+        (OPN, CXL, False),
+        (CLO, OPN, False),
+        (CLO, CXL, False),
+        (OPN, INV, False),
+        (PL, CLO, False),
     ],
 )
 def test_meeting_transitions(current, target, allowed):
@@ -160,23 +160,23 @@ def test_meeting_transitions(current, target, allowed):
 
 
 def test_a_closed_meeting_is_final():
-    assert TRANSITIONS[C] == frozenset()
+    assert TRANSITIONS[CLO] == frozenset()
 
 
 def test_reinstated_meetings_return_to_where_they_were():
-    assert reinstated_state(invitation_sent=True) is I
-    assert reinstated_state(invitation_sent=False) is P
+    assert reinstated_state(invitation_sent=True) is INV
+    assert reinstated_state(invitation_sent=False) is PL
 
 
 @pytest.mark.parametrize("state", list(MeetingState))
 def test_what_may_change_in_each_state(state):
-    assert agenda_editable(state) is (state in (P, I, O))
-    assert details_editable(state) is (state in (P, I))
-    assert sendable(state) is (state in (P, I))
-    if state in (C, X):
+    assert agenda_editable(state) is (state in (PL, INV, OPN))
+    assert details_editable(state) is (state in (PL, INV))
+    assert sendable(state) is (state in (PL, INV))
+    if state in (CLO, CXL):
         with pytest.raises(ValidationFailed) as refused:
             require_agenda_editable(state)
-        assert ("abgesagt" if state is X else "geschlossen") in refused.value.errors["agenda"]
+        assert ("abgesagt" if state is CXL else "geschlossen") in refused.value.errors["agenda"]
 
 
 # --- Nachtrag --------------------------------------------------------------------------------------------
@@ -255,3 +255,27 @@ def test_the_public_learns_only_of_changes_to_public_items():
     entries = summarise(facts, items)
     assert [e.item_id for e in visible_to(entries, include_confidential=False)] == [1]
     assert [e.item_id for e in visible_to(entries, include_confidential=True)] == [1, 2, 3]
+
+
+def test_items_renumbered_by_others_changes_name_their_number_in_the_invitation():
+    facts = [
+        ChangeFact(1, AgendaChangeKind.REMOVED, at(1), number_before="Ö 1", title_before="Weg"),
+    ]
+    items = {
+        1: ItemNow("Ö 1", "Weg", True, True, 9, invited_number="Ö 1"),
+        2: ItemNow("Ö 1", "Zweiter", True, False, 1, invited_number="Ö 2"),
+        3: ItemNow("N 1", "Unberührt", False, False, 2, invited_number="N 1"),
+    }
+    removed, renumbered = sorted(summarise(facts, items), key=lambda e: e.item_id)
+    assert removed.removed and removed.number == "Ö 1"
+    assert renumbered.moved and renumbered.previous_number == "Ö 2" and not renumbered.pending
+    assert renumbered.changed_at is None
+
+
+def test_a_removed_item_is_named_by_its_number_in_the_invitation():
+    facts = [
+        ChangeFact(5, AgendaChangeKind.MOVED, at(1), number_before="Ö 4", number_after="Ö 2"),
+        ChangeFact(5, AgendaChangeKind.REMOVED, at(2), number_before="Ö 2", title_before="Weg"),
+    ]
+    (entry,) = summarise(facts, {5: ItemNow("Ö 2", "Weg", True, True, 7, invited_number="Ö 4")})
+    assert entry.number == "Ö 4" and entry.previous_number is None

@@ -14,7 +14,7 @@ from council.audit.service import record
 from council.bodies.models import Organization
 from council.errors import ValidationFailed
 from council.events import DomainEvent, EventKind, emit
-from council.meetings.models import AgendaChange, InvitationNotice, Meeting, MeetingState
+from council.meetings.models import AgendaChange, AgendaItem, InvitationNotice, Meeting, MeetingState
 from council.meetings.states import require_transition, sendable
 from council.meetings.supplement import ItemSupplement, agenda_changes_since_invitation
 from council.messages import N_
@@ -37,6 +37,7 @@ async def record_invitation_sent(
         require_transition(meeting.state, MeetingState.INVITED)
         meeting.state = MeetingState.INVITED
         meeting.invitation_sent_at = now
+        await _remember_invited_numbers(session, meeting)
     notice = InvitationNotice(meeting_id=meeting.id, sent_at=now, supplement=supplement)
     session.add(notice)
     await session.flush()
@@ -60,6 +61,15 @@ async def record_invitation_sent(
     )
     emit(session, DomainEvent(EventKind.MEETING_CHANGED, meeting.id))
     return notice
+
+
+async def _remember_invited_numbers(session: AsyncSession, meeting: Meeting) -> None:
+    """The numbers of the invitation are the ones everybody refers to until the meeting: a Nachtrag names them."""
+    items = await session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.deleted.is_(False))
+    )
+    for item in items:
+        item.invited_number = item.number
 
 
 async def notices_of(session: AsyncSession, meeting_id: int) -> list[InvitationNotice]:

@@ -102,6 +102,8 @@ class AgendaItem(Record):
     # Order of the item within its meeting; the printed number ("Ö 4.2") is derived from it.
     position: Mapped[int] = mapped_column()
     number: Mapped[str] = mapped_column(String(20))
+    # The number the item had in the invitation, as members and the public know it; None for later additions.
+    invited_number: Mapped[str | None] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     public: Mapped[bool] = mapped_column(default=True)
     title: Mapped[str] = mapped_column(String(500))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from council.meetings.models import AgendaChange, AgendaChangeKind, AgendaItem, Meeting
 
@@ -31,13 +30,15 @@ class ChangeFact:
 
 @dataclass(frozen=True)
 class ItemNow:
-    """The item as it stands: its number and title, its part, whether it was removed, its place."""
+    """The item as it stands: number and title, part, whether it was removed, its place, and its number in the
+    invitation (None for items added later, and for meetings invited before numbers were remembered)."""
 
     number: str
     title: str
     public: bool
     removed: bool
     position: int
+    invited_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class ItemSupplement:
     previous_title: str | None
     # Some change of this item has not yet been sent out as a supplement.
     pending: bool
-    changed_at: dt.datetime
+    # The latest recorded change (None for an item only renumbered by the changes of others).
+    changed_at: dt.datetime | None
 
     @property
     def moved(self) -> bool:
@@ -65,39 +67,46 @@ class ItemSupplement:
 
 
 def summarise(facts: Sequence[ChangeFact], items: dict[int, ItemNow]) -> list[ItemSupplement]:
-    """One entry per changed item, in agenda order, removed items last. An item added and removed again
-    before any supplement announced it never reached anyone and is left out."""
+    """One entry per item that differs from the invitation, in agenda order, removed items last.
+
+    Recorded changes name what happened; an item that only got another number because others moved is an
+    entry too, since readers of the invitation know it by its old number. An item added and removed again
+    before any supplement announced it never reached anyone and is left out.
+    """
     by_item: dict[int, list[ChangeFact]] = {}
     for fact in sorted(facts, key=lambda f: f.at):
         by_item.setdefault(fact.item_id, []).append(fact)
     entries = []
-    for item_id, history in by_item.items():
-        now = items[item_id]
-        added = history[0].kind is AgendaChangeKind.ADDED
+    for item_id, now in items.items():
+        history = by_item.get(item_id, [])
+        added = bool(history) and history[0].kind is AgendaChangeKind.ADDED
         if added and now.removed and not any(f.announced for f in history):
             continue
-        entries.append(_entry(item_id, history, now, added))
+        entry = _entry(item_id, history, now, added)
+        if history or entry.moved:
+            entries.append(entry)
     return sorted(entries, key=lambda e: (e.removed, items[e.item_id].position))
 
 
 def _entry(item_id: int, history: list[ChangeFact], now: ItemNow, added: bool) -> ItemSupplement:
-    # A new item has no earlier state anyone was told of; a removed one is named as it stood.
+    moves = [f.number_before for f in history if f.kind is AgendaChangeKind.MOVED]
+    retitles = [f.title_before for f in history if f.kind is AgendaChangeKind.RETITLED]
+    # A removed item is named as the invitation knew it; a new one has no earlier state anyone was told of.
+    known_number = now.invited_number or (moves[0] if moves else None)
     told_before = not added and not now.removed
-    moves = [f for f in history if f.kind is AgendaChangeKind.MOVED]
-    retitles = [f for f in history if f.kind is AgendaChangeKind.RETITLED]
-    previous_number = moves[0].number_before if moves and told_before else None
-    previous_title = retitles[0].title_before if retitles and told_before else None
+    previous_number = known_number if told_before and known_number != now.number else None
+    previous_title = retitles[0] if told_before and retitles and retitles[0] != now.title else None
     return ItemSupplement(
         item_id=item_id,
-        number=now.number,
+        number=(known_number or now.number) if now.removed else now.number,
         title=now.title,
         public=now.public,
         added=added,
         removed=now.removed,
-        previous_number=previous_number if previous_number != now.number else None,
-        previous_title=previous_title if previous_title != now.title else None,
+        previous_number=previous_number,
+        previous_title=previous_title,
         pending=any(not f.announced for f in history),
-        changed_at=history[-1].at,
+        changed_at=history[-1].at if history else None,
     )
 
 
@@ -137,7 +146,6 @@ async def agenda_changes_since_invitation(
         await session.scalars(
             select(AgendaChange)
             .where(AgendaChange.meeting_id == meeting.id, AgendaChange.deleted.is_(False))
-            .options(selectinload(AgendaChange.agenda_item))
             .order_by(AgendaChange.at, AgendaChange.id)
         )
     )
@@ -154,13 +162,18 @@ async def agenda_changes_since_invitation(
         )
         for row in rows
     ]
-    items = {row.agenda_item_id: _now(row.agenda_item) for row in rows}
+    changed = {row.agenda_item_id for row in rows}
+    items = {
+        item.id: _now(item)
+        for item in await session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+        if not item.deleted or item.id in changed
+    }
     entries = visible_to(summarise(facts, items), include_confidential)
     return [e for e in entries if e.pending] if pending_only else entries
 
 
 def _now(item: AgendaItem) -> ItemNow:
-    return ItemNow(item.number, item.title, item.public, item.deleted, item.position)
+    return ItemNow(item.number, item.title, item.public, item.deleted, item.position, item.invited_number)
 
 
 async def supplement_of(session: AsyncSession, meeting: Meeting, *, include_confidential: bool) -> Supplement:

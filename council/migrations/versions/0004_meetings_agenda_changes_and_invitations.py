@@ -89,6 +89,7 @@ def upgrade() -> None:
     with op.batch_alter_table("agenda_item", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_agenda_item_consultation_id"), type_="unique")
         batch_op.create_index(batch_op.f("ix_agenda_item_consultation_id"), ["consultation_id"], unique=False)
+        batch_op.add_column(sa.Column("invited_number", sa.String(length=20), nullable=True))
 
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.add_column(
@@ -101,6 +102,7 @@ def downgrade() -> None:
         batch_op.drop_column("invitation_sent_at")
 
     with op.batch_alter_table("agenda_item", schema=None) as batch_op:
+        batch_op.drop_column("invited_number")
         batch_op.drop_index(batch_op.f("ix_agenda_item_consultation_id"))
         # Fails where a postponed consultation already stands on a second agenda: that data needs this revision.
         batch_op.create_unique_constraint(batch_op.f("uq_agenda_item_consultation_id"), ["consultation_id"])
