@@ -183,7 +183,7 @@ async def _item_with_consultation(sessions, consultation_id: int) -> int:
     async with sessions() as session:
         item_id = await session.scalar(select(AgendaItem.id).where(AgendaItem.consultation_id == consultation_id))
         assert item_id is not None
-        return item_id
+        return int(item_id)
 
 
 async def test_only_the_secretariat_edits_agendas(sessions, world, planned):
@@ -254,7 +254,7 @@ async def test_changes_after_the_invitation_are_tracked_and_announced_by_a_suppl
     async with sessions() as session:
         invited = await meeting(session, planned)
         everything = await agenda_changes_since_invitation(session, invited, include_confidential=True)
-        public = await agenda_changes_since_invitation(session, invited, include_confidential=False)
+        for_public = await agenda_changes_since_invitation(session, invited, include_confidential=False)
     by_title = {e.title: e for e in everything}
     assert by_title["Bäder"].added
     assert by_title["Grundschulen"].previous_title == "Schulen"
@@ -264,8 +264,8 @@ async def test_changes_after_the_invitation_are_tracked_and_announced_by_a_suppl
     assert by_title["Grundschulen"].previous_number == "Ö 2"
     assert by_title["Personalsache"].previous_title == "Personal"
     assert all(e.pending for e in everything)
-    assert "Personalsache" not in {e.title for e in public}
-    assert {e.title for e in public} == {"Bäder", "Grundschulen", "Haushalt", "Verkehr"}
+    assert "Personalsache" not in {e.title for e in for_public}
+    assert {e.title for e in for_public} == {"Bäder", "Grundschulen", "Haushalt", "Verkehr"}
 
     async with sessions() as session, session.begin():
         supplement = await record_invitation_sent(

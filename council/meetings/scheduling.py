@@ -57,20 +57,27 @@ async def schedulable_organization(session: AsyncSession, viewer: Viewer, organi
     return organization
 
 
+def place_problems(
+    organization: Organization, mode: MeetingMode, location_id: int | None, new_location: LocationDraft | None
+) -> dict[str, str]:
+    """Form and place of a meeting (pure): digital only where allowed, a place unless the meeting is online."""
+    errors: dict[str, str] = {}
+    if mode is not MeetingMode.IN_PERSON and not organization.digital_meetings_allowed:
+        errors["mode"] = N_("Dieses Gremium darf nicht digital oder hybrid tagen.")
+    if mode is not MeetingMode.ONLINE and location_id is None and new_location is None:
+        errors["location"] = N_("Bitte wählen Sie einen Sitzungsort oder legen Sie einen neuen an.")
+    if new_location is not None and not new_location.description.strip():
+        errors["location_description"] = N_("Bitte benennen Sie den neuen Ort, z. B. Rathaus.")
+    return errors
+
+
 def draft_problems(organization: Organization, draft: MeetingDraft) -> dict[str, str]:
     """What the form got wrong, field by field (pure: no database)."""
-    errors: dict[str, str] = {}
     if draft.start.tzinfo is None:
         raise ValueError("meeting times are aware datetimes")
+    errors = place_problems(organization, draft.mode, draft.location_id, draft.new_location)
     if draft.end is not None and draft.end < draft.start:
         errors["end"] = N_("Das Ende liegt vor dem Beginn.")
-    if draft.mode is not MeetingMode.IN_PERSON and not organization.digital_meetings_allowed:
-        errors["mode"] = N_("Dieses Gremium darf nicht digital oder hybrid tagen.")
-    has_place = draft.location_id is not None or draft.new_location is not None
-    if draft.mode is not MeetingMode.ONLINE and not has_place:
-        errors["location"] = N_("Bitte wählen Sie einen Sitzungsort oder legen Sie einen neuen an.")
-    if draft.new_location is not None and not draft.new_location.description.strip():
-        errors["location_description"] = N_("Bitte benennen Sie den neuen Ort, z. B. Rathaus.")
     return errors
 
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from council.bodies.models import Organization
 from council.errors import ValidationFailed
 from council.meetings.models import Meeting, MeetingMode
-from council.meetings.scheduling import LocationDraft, MeetingDraft
+from council.meetings.scheduling import LocationDraft, MeetingDraft, place_problems
 from council.messages import N_
 from web.pages import form_value
 
@@ -45,7 +46,7 @@ def values_of(meeting: Meeting, timezone: str) -> dict[str, str]:
     }
 
 
-def draft_from(values: Mapping[str, str], timezone: str) -> MeetingDraft:
+def draft_from(values: Mapping[str, str], organization: Organization, timezone: str) -> MeetingDraft:
     """Every field is checked before the first error is raised, so the form can show them all at once."""
     errors: dict[str, str] = {}
     day = _date(values.get("date", ""), errors)
@@ -57,6 +58,9 @@ def draft_from(values: Mapping[str, str], timezone: str) -> MeetingDraft:
         errors["mode"] = N_("Bitte wählen Sie Präsenz-, Video- oder hybride Sitzung.")
         mode = MeetingMode.IN_PERSON
     location_id, new_location = _place(values, errors)
+    if errors:
+        # The service checks form and place too, but only once the times are readable: report all now.
+        errors = {**place_problems(organization, mode, location_id, new_location), **errors}
     if errors or day is None or start_clock is None:
         raise ValidationFailed(errors)
     zone = ZoneInfo(timezone)

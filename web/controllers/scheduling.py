@@ -128,7 +128,7 @@ class SchedulingController(Controller):
         values = form_values(data)
         try:
             meeting = await create_meeting(
-                db_session, viewer, organization.id, draft_from(values, body.timezone), utcnow()
+                db_session, viewer, organization.id, draft_from(values, organization, body.timezone), utcnow()
             )
         except ValidationFailed as exc:
             await rolled_back(db_session, body)
@@ -175,7 +175,8 @@ class SchedulingController(Controller):
         timezone = meeting.organization.body.timezone
         values = form_values(data)
         try:
-            await update_meeting(db_session, meeting, viewer, draft_from(values, timezone), utcnow())
+            draft = draft_from(values, meeting.organization, timezone)
+            await update_meeting(db_session, meeting, viewer, draft, utcnow())
         except ValidationFailed as exc:
             await rolled_back(db_session, None)
             meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
