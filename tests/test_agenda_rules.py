@@ -279,3 +279,19 @@ def test_a_removed_item_is_named_by_its_number_in_the_invitation():
     ]
     (entry,) = summarise(facts, {5: ItemNow("Ö 2", "Weg", True, True, 7, invited_number="Ö 4")})
     assert entry.number == "Ö 4" and entry.previous_number is None
+
+
+# --- labels ----------------------------------------------------------------------------------------------
+
+
+def test_enums_sharing_a_value_keep_their_own_labels():
+    from council.resolutions.models import TaskStatus
+    from council.voting.models import PollKind, PollState
+    from web.labels import label
+
+    assert label(MeetingState.CANCELLED) == "abgesagt"
+    assert label(TaskStatus.CANCELLED) == "entfallen"
+    assert label(PollState.CANCELLED) == "abgebrochen"
+    assert label(PollKind.OPEN) == "offene Abstimmung (Handzeichen)"
+    assert label(PollState.OPEN) == "läuft"
+    assert label(TaskStatus.OPEN) == "offen"

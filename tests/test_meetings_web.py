@@ -278,3 +278,31 @@ async def test_the_agenda_of_a_closed_meeting_is_read_only(sessions, world, logi
     refused = await post(secretariat, f"/meetings/{world.past_meeting.id}/agenda/items", title="Zu spät")
     assert refused.status_code == 400
     assert await count(sessions, AgendaItem) == items
+
+
+async def test_attendance_records_a_deputy_with_times_and_refuses_a_present_member(sessions, world, login):
+    from council.meetings.models import Attendance
+
+    secretariat = await login("secretariat")
+    url = f"/meetings/{world.next_meeting.id}/attendance"
+    member, deputy = str(world.people["member"].id), str(world.people["deputy"].id)
+    page = await secretariat.get(url)
+    assert f'id="subst-{deputy}"' in page.text and 'name="note"' in page.text
+    assert (await submit_form(secretariat, url, url + "/", person=member, status="present")).status_code == 303
+    refused = await submit_form(
+        secretariat, url, url + "/", person=deputy, status="present", arrived="16:40", substitutes=member
+    )
+    assert refused.status_code == 400
+    assert "Das zu vertretende Mitglied ist selbst anwesend." in refused.text
+    await submit_form(secretariat, url, url + "/", person=member, status="excused", note="Urlaub")
+    stood_in = await submit_form(
+        secretariat, url, url + "/", person=deputy, status="present", arrived="16:40", left="17:30", substitutes=member
+    )
+    assert stood_in.status_code == 303
+    async with sessions() as session:
+        rows = {a.person_id: a for a in await session.scalars(select(Attendance))}
+    deputy_row = rows[world.people["deputy"].id]
+    assert deputy_row.substitutes_person_id == world.people["member"].id
+    assert deputy_row.arrived_at is not None and deputy_row.left_at is not None
+    assert (deputy_row.left_at - deputy_row.arrived_at) == dt.timedelta(minutes=50)
+    assert rows[world.people["member"].id].note == "Urlaub"
