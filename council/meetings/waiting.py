@@ -67,7 +67,7 @@ def _waiting_query(organization_id: int) -> Select[tuple[Consultation]]:
             not_(_dealt_with(Consultation.id)),
             not_(_withdrawn()),
         )
-        .options(selectinload(Consultation.paper).selectinload(Paper.consultations))
+        .options(selectinload(Consultation.paper))
         .order_by(Paper.date, Paper.id, Consultation.position)
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -201,8 +202,7 @@ class SchedulingController(Controller):
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Body | None],
     ) -> Template:
-        meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
-        return page("meetings/cancel.html", viewer=viewer, body=municipality, meeting=meeting, reason="", errors={})
+        return await _cancel_page(db_session, viewer, municipality, meeting_id)
 
     @post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel")
     async def cancel(
@@ -214,24 +214,12 @@ class SchedulingController(Controller):
         municipality: NamedDependency[Body | None],
         data: FormData,
     ) -> Template | Redirect:
-        meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
         reason = form_value(data, "reason", 3000)
-        try:
+
+        async def decide(meeting: Meeting) -> None:
             await cancel_meeting(db_session, meeting, viewer, reason, utcnow())
-        except ValidationFailed as exc:
-            municipality = await rolled_back(db_session, municipality)
-            meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
-            return page(
-                "meetings/cancel.html",
-                viewer=viewer,
-                body=municipality,
-                meeting=meeting,
-                reason=reason,
-                errors=exc.errors,
-                status_code=HTTP_400_BAD_REQUEST,
-            )
-        await commit_and_push(request, db_session)
-        return Redirect(f"/meetings/{meeting_id}", status_code=303)
+
+        return await _decide(request, db_session, viewer, municipality, meeting_id, decide, reason)
 
     @post("/meetings/{meeting_id:int}/reinstate", name="meeting_reinstate")
     async def reinstate(
@@ -242,20 +230,51 @@ class SchedulingController(Controller):
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Body | None],
     ) -> Template | Redirect:
-        meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
-        try:
+        async def decide(meeting: Meeting) -> None:
             await reinstate_meeting(db_session, meeting, viewer, utcnow())
-        except ValidationFailed as exc:
-            municipality = await rolled_back(db_session, municipality)
-            meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
-            return page(
-                "meetings/cancel.html",
-                viewer=viewer,
-                body=municipality,
-                meeting=meeting,
-                reason="",
-                errors=exc.errors,
-                status_code=HTTP_400_BAD_REQUEST,
-            )
-        await commit_and_push(request, db_session)
-        return Redirect(f"/meetings/{meeting_id}", status_code=303)
+
+        return await _decide(request, db_session, viewer, municipality, meeting_id, decide)
+
+
+async def _cancel_page(
+    db_session: AsyncSession,
+    viewer: Viewer,
+    body: Body | None,
+    meeting_id: int,
+    *,
+    reason: str = "",
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
+    return page(
+        "meetings/cancel.html",
+        viewer=viewer,
+        body=body,
+        meeting=meeting,
+        reason=reason,
+        errors=errors or {},
+        status_code=status_code,
+    )
+
+
+async def _decide(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    viewer: Viewer,
+    body: Body | None,
+    meeting_id: int,
+    decide: Callable[[Meeting], Awaitable[None]],
+    reason: str = "",
+) -> Template | Redirect:
+    """Cancel or reinstate: on refusal the cancellation page again with the reasons, nothing changed."""
+    meeting = await _meeting_of_secretariat(db_session, viewer, meeting_id)
+    try:
+        await decide(meeting)
+    except ValidationFailed as exc:
+        body = await rolled_back(db_session, body)
+        return await _cancel_page(
+            db_session, viewer, body, meeting_id, reason=reason, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
+        )
+    await commit_and_push(request, db_session)
+    return Redirect(f"/meetings/{meeting_id}", status_code=303)
