@@ -14,12 +14,24 @@ from council.bodies.models import (
     RuleSet,
 )
 from council.db import Base
-from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
+from council.meetings.models import (
+    AgendaChange,
+    AgendaChangeKind,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    InvitationNotice,
+    Meeting,
+    MeetingMode,
+    MeetingState,
+)
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 
 __all__ = [
+    "AgendaChange",
+    "AgendaChangeKind",
     "AgendaItem",
     "Attendance",
     "AttendanceStatus",
@@ -34,6 +46,7 @@ __all__ = [
     "ConsultationRole",
     "File",
     "FollowUpTask",
+    "InvitationNotice",
     "LegislativeTerm",
     "Location",
     "LoginAttempt",

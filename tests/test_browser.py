@@ -7,6 +7,7 @@ tests use Playwright's sync API with the system chromium (no browser is ever dow
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -202,3 +203,72 @@ def test_no_horizontal_scrolling_at_360_pixels(browser: Browser, server: Server)
             assert width <= 360, f"{path} scrolls horizontally: scrollWidth {width}"
     finally:
         context.close()
+
+
+SECRETARIAT = next(login for login in DEMO_LOGINS if login.username == "demo-sitzungsdienst")
+
+
+def _log_in(page: Page, server: Server, login: object) -> None:
+    page.goto("/login")
+    page.get_by_label("Benutzername").fill(login.username)  # type: ignore[attr-defined]
+    page.get_by_label("Passwort").fill(login.password)  # type: ignore[attr-defined]
+    page.get_by_label("Passwort").press("Enter")
+    expect(page).to_have_url(f"{server.base_url}/")
+
+
+def _planned_agenda(page: Page) -> str:
+    """The agenda editor of the first planned meeting in the secretariat's overview."""
+    page.goto("/secretariat/meetings")
+    row = page.locator("tr", has_text="geplant").first
+    href = row.get_by_role("link", name="Tagesordnung").get_attribute("href")
+    assert href
+    return href
+
+
+def _public_titles(page: Page) -> list[str]:
+    rows = page.locator("#agenda-editor ol.editor-list").first.locator(":scope > li > .editor-row .agenda-title")
+    return [title.strip() for title in rows.all_inner_texts()]
+
+
+def test_secretariat_reorders_the_agenda_with_the_keyboard_and_by_drag_and_drop(page: Page, server: Server) -> None:
+    # Tall enough that the dragged item and its target are on screen together, as a mouse user would drag.
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    _log_in(page, server, SECRETARIAT)
+    editor = _planned_agenda(page)
+    page.goto(editor)
+    before = _public_titles(page)
+    assert len(before) >= 3
+
+    # Keyboard: the first item's "nach unten" button, pressed with Enter; htmx swaps only the agenda section.
+    down = page.locator("#agenda-editor .editor-item").first.get_by_role("button", name="nach unten")
+    down.focus()
+    with page.expect_response(lambda r: r.url.endswith("/move") and r.status == 200):
+        page.keyboard.press("Enter")
+    first_title = page.locator("#agenda-editor ol.editor-list").first.locator(":scope > li > .editor-row .agenda-title")
+    expect(first_title.first).to_have_text(before[1])
+    assert _public_titles(page)[:2] == [before[1], before[0]]
+    expect(page).to_have_url(f"{server.base_url}{editor}")
+    # Focus stays on the button that was pressed (same id after the swap), so Enter can be pressed again.
+    focused = page.evaluate("document.activeElement && document.activeElement.id")
+    assert focused and focused.startswith("down-")
+
+    # Drag and drop: the last main item of the public part onto the top.
+    items = page.locator("#agenda-editor ol.editor-list").first.locator(":scope > li")
+    last_title = _public_titles(page)[-1]
+    with page.expect_response(lambda r: r.url.endswith("/move") and r.status == 200):
+        items.last.locator(".drag-handle").drag_to(items.first, target_position={"x": 20, "y": 3})
+    expect(items.first.locator(":scope > .editor-row .agenda-title")).to_have_text(last_title)
+    expect(items.first.locator(":scope > .editor-row .agenda-number")).to_have_text("Ö 1")
+
+    # Without JavaScript the same buttons are plain forms.
+    no_js = page.context.browser.new_context(base_url=server.base_url, locale="de-DE", java_script_enabled=False)  # type: ignore[union-attr]
+    try:
+        plain = no_js.new_page()
+        _log_in(plain, server, SECRETARIAT)
+        plain.goto(editor)
+        first = _public_titles(plain)[0]
+        plain.locator("#agenda-editor .editor-item").first.get_by_role("button", name="nach unten").click()
+        expect(plain).to_have_url(re.compile(re.escape(f"{server.base_url}{editor}") + r"#item-\d+"))
+        assert _public_titles(plain)[1] == first
+    finally:
+        no_js.close()

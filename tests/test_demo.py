@@ -20,6 +20,7 @@ from council.bodies.models import Body, Membership, MembershipRole, Organization
 from council.demo import CONFIDENTIAL_MARKER, DEMO_LOGINS, load_demo
 from council.demo.schedule import SLOTS, ResolutionRegister, meeting_day, meeting_numbers
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState
+from council.meetings.waiting import waiting_consultations
 from council.papers.models import Consultation, Paper, PaperKind, Submitter
 
 TODAY = dt.date(2026, 3, 18)
@@ -236,7 +237,11 @@ async def test_consultations_are_numbered_and_held_by_their_organization(session
     for paper in papers:
         assert [c.position for c in paper.consultations] == list(range(1, len(paper.consultations) + 1))
         for consultation in paper.consultations:
-            assert consultation.meeting_id is not None
+            if consultation.meeting_id is None:
+                # Not yet on an agenda: it waits for a meeting of its organization.
+                waiting = await waiting_consultations(session, consultation.organization_id)
+                assert consultation.id in {c.id for c in waiting}
+                continue
             assert meetings[consultation.meeting_id].organization_id == consultation.organization_id
             assert items[consultation.id].meeting_id == consultation.meeting_id
 
@@ -333,3 +338,32 @@ def test_resolution_register_is_gapless_and_restarts_each_year() -> None:
     assert first == (430, "430/24")
     assert second == (431, "431/24")
     assert new_year == (14, "14/25")
+
+
+async def test_invited_meetings_record_their_invitation_and_one_supplement(session: AsyncSession) -> None:
+    from council.meetings.invitation_state import agenda_changes_since_invitation, notices_of
+
+    await load_demo(session, today=TODAY)
+    meetings = list(await session.scalars(select(Meeting).options(selectinload(Meeting.organization))))
+    for meeting in meetings:
+        sent = meeting.invitation_sent_at is not None
+        assert sent is (meeting.state in (MeetingState.INVITED, MeetingState.CLOSED)), meeting.name
+        if sent:
+            assert meeting.invitation_sent_at is not None and meeting.invitation_sent_at < meeting.start
+    committee = await organization(session, "Hauptausschuss")
+    (next_meeting,) = [m for m in meetings if m.organization_id == committee.id and m.state is MeetingState.INVITED]
+    assert [n.supplement for n in await notices_of(session, next_meeting.id)] == [False, True]
+    changes = await agenda_changes_since_invitation(session, next_meeting, include_confidential=False)
+    added = [c for c in changes if c.added]
+    assert [c.title for c in added] == ["Bericht der Verwaltung: Störung des Bürgerportals am Monatsanfang"]
+    assert not any(c.pending for c in changes)
+    # The items after the new one were renumbered: the Nachtrag names their numbers in the invitation.
+    assert any(c.moved and c.title == "Anfragen" for c in changes)
+    assert all(c.public for c in changes)
+    # The half-yearly report waits for the Digitalbeirat, whose next agenda does not have it yet.
+    board = await organization(session, "Digitalbeirat")
+    waiting = await waiting_consultations(session, board.id)
+    assert [c.paper.title for c in waiting] == [
+        "Sachstand zur Umsetzung des Arbeitspapiers zur Digitalisierung (Halbjahresbericht)"
+    ]
+    assert await waiting_consultations(session, committee.id) == []

@@ -17,6 +17,7 @@ PUBLIC = {
 }
 LOGGED_IN = {**PUBLIC, "visitor": 303}
 ADMIN_ONLY = {**{persona: 403 for persona in PUBLIC}, "visitor": 303, "admin": 200}
+SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -27,6 +28,14 @@ GET_ROUTES = [
     ("/persons", PUBLIC),
     ("/persons/{member}", PUBLIC),
     ("/meetings/{past_meeting}", PUBLIC),
+    ("/meetings/{next_meeting}", PUBLIC),
+    ("/secretariat/meetings", SECRETARIAT_ONLY),
+    ("/secretariat/meetings?organization={committee}", SECRETARIAT_ONLY),
+    ("/meetings/new?organization={committee}", SECRETARIAT_ONLY),
+    ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY),
+    ("/meetings/{next_meeting}/cancel", SECRETARIAT_ONLY),
+    ("/meetings/{next_meeting}/agenda", SECRETARIAT_ONLY),
+    ("/meetings/{past_meeting}/agenda", SECRETARIAT_ONLY),
     ("/papers/{public_paper}", PUBLIC),
     (
         "/papers/{confidential_paper}",
@@ -43,6 +52,8 @@ def _url(template: str, world) -> str:
         committee=world.committee.id,
         member=world.people["member"].id,
         past_meeting=world.past_meeting.id,
+        next_meeting=world.next_meeting.id,
+        item=world.public_item.id,
         public_paper=world.public_paper.id,
         confidential_paper=world.confidential_paper.id,
     )
@@ -62,6 +73,17 @@ async def test_get_routes_per_persona(route, expected, client, login, world):
 POST_ROUTES = [
     ("/account/password", LOGGED_IN, 400),
     ("/admin/users/", ADMIN_ONLY, 400),
+    # Meetings and agendas: an empty form is bad input; the past meeting is closed, so its agenda refuses changes.
+    ("/meetings/new", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/cancel", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/reinstate", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/agenda/items", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/agenda/consultations", SECRETARIAT_ONLY, 400),
+    ("/meetings/{past_meeting}/agenda/standard", SECRETARIAT_ONLY, 400),
+    ("/meetings/{past_meeting}/agenda/items/{item}", SECRETARIAT_ONLY, 400),
+    ("/meetings/{past_meeting}/agenda/items/{item}/move", SECRETARIAT_ONLY, 400),
+    ("/meetings/{past_meeting}/agenda/items/{item}/remove", SECRETARIAT_ONLY, 400),
 ]
 
 
@@ -71,7 +93,7 @@ async def test_post_routes_per_persona(route, expected, allowed_status, client, 
     for persona, status in expected.items():
         http = client if persona == "visitor" else await login(persona)
         token = csrf_token_from((await http.get("/login")).text)
-        response = await http.post(route, data={"_csrf_token": token}, follow_redirects=False)
+        response = await http.post(_url(route, world), data={"_csrf_token": token}, follow_redirects=False)
         want = allowed_status if status == 200 else status
         assert response.status_code == want, (persona, route, response.status_code)
 
@@ -79,4 +101,4 @@ async def test_post_routes_per_persona(route, expected, allowed_status, client, 
 async def test_post_routes_refuse_missing_csrf_even_for_admin(login, world):
     admin = await login("admin")
     for route, *_ in POST_ROUTES:
-        assert (await admin.post(route, data={})).status_code == 403
+        assert (await admin.post(_url(route, world), data={})).status_code == 403

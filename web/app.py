@@ -23,6 +23,7 @@ from council.settings import Settings, load_settings
 from web.auth import LanguageMiddleware
 from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
+from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
 from web.controllers.console import ConsoleController
 from web.controllers.directory import OrganizationController, PersonController
@@ -30,6 +31,7 @@ from web.controllers.home import HomeController
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController, PaperController
 from web.controllers.resolutions import FollowUpController, ResolutionController
+from web.controllers.scheduling import SchedulingController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             OrganizationController,
             PersonController,
             MeetingController,
+            SchedulingController,
+            AgendaController,
             PaperController,
             UserAdminController,
             ConsoleController,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from council.bodies.models import Body, Membership, MembershipRole, Organization, OrganizationKind, Person
+from council.bodies.models import Body, Location, Membership, MembershipRole, Organization, OrganizationKind, Person
 from council.errors import NotFound
 
 # Chair first, then members, deputies and advisory seats: the order of a printed member list.
@@ -81,3 +81,22 @@ async def get_person(session: AsyncSession, person_id: int) -> Person:
     if person is None or person.deleted:
         raise NotFound("person")
     return person
+
+
+async def locations_of(session: AsyncSession, body_id: int) -> list[Location]:
+    rows = await session.scalars(
+        select(Location)
+        .where(Location.body_id == body_id, Location.deleted.is_(False))
+        .order_by(Location.description, Location.room)
+    )
+    return list(rows)
+
+
+async def deliberative_organizations(session: AsyncSession, body_id: int) -> list[Organization]:
+    """The organizations that hold meetings: council, committees, advisory boards, local councils."""
+    rows = await session.scalars(
+        select(Organization)
+        .where(Organization.body_id == body_id, Organization.deleted.is_(False))
+        .order_by(Organization.name)
+    )
+    return [o for o in rows if o.kind.is_deliberative]

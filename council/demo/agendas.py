@@ -32,6 +32,8 @@ class Item:
     # the advisory boards' recommendations do not.
     registered: bool = False
     children: tuple[Item, ...] = ()
+    # Put on the agenda after the invitation went out, and announced by a supplement (Nachtrag).
+    supplement: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,7 @@ PLANS: tuple[MeetingPlan, ...] = (
                 "Sachstand zur Umsetzung des Arbeitspapiers zur Digitalisierung (Halbjahresbericht)",
                 paper=("sachstand", 1),
             ),
+            Item("Bericht der Verwaltung: Störung des Bürgerportals am Monatsanfang", supplement=True),
             questions(),
             Item(STAFFING_TITLE, public=False, paper=("personal", 1)),
         ),

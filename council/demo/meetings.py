@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.bodies.models import MembershipRole
@@ -13,10 +14,23 @@ from council.demo import roster
 from council.demo.agendas import NOTED, PLANS, Item, MeetingPlan, Presence, Wording
 from council.demo.schedule import SLOTS, ResolutionRegister, local_to_utc, meeting_day, meeting_numbers
 from council.demo.structure import Directory
-from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState
+from council.meetings.models import (
+    AgendaChange,
+    AgendaChangeKind,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    InvitationNotice,
+    Meeting,
+    MeetingState,
+)
+from council.meetings.numbering import Slot, arrange
 from council.papers.models import Consultation, Paper
 from council.resolutions.models import Resolution, ResolutionVersion
 from council.voting.rules import ItemResult
+
+# Days between the invitation and the meeting; more than the usual Ladungsfrist of seven days.
+INVITATION_DAYS = 10
 
 
 def plan_days(today: dt.date) -> dict[str, dt.date]:
@@ -81,10 +95,49 @@ async def _build_meeting(context: _Context, plan: MeetingPlan, day: dt.date, num
             position += 1
             await _add_item(context, meeting, child, f"{label}.{index}", position, total, parent)
 
+    if plan.state in (MeetingState.INVITED, MeetingState.CLOSED):
+        await _invite(context, meeting, plan)
     if plan.presence is not None:
         context.session.add_all(_attendances(context.directory, meeting, slot.organization, day, plan.presence))
         await context.session.flush()
     return meeting
+
+
+async def _invite(context: _Context, meeting: Meeting, plan: MeetingPlan) -> None:
+    """The invitation went out ten days before the meeting; items marked as supplement came three days later."""
+    sent = meeting.start - dt.timedelta(days=INVITATION_DAYS)
+    meeting.invitation_sent_at = sent
+    context.session.add(InvitationNotice(meeting_id=meeting.id, sent_at=sent))
+    items = sorted(await _items_of(context.session, meeting.id), key=lambda i: i.position)
+    late_titles = {i.title for i in plan.items if i.supplement} | {
+        c.title for i in plan.items for c in i.children if c.supplement
+    }
+    invited = [i for i in items if i.title not in late_titles]
+    numbers = {p.key: p.number for p in arrange([Slot(i.id, i.public, i.parent_id) for i in invited])}
+    for item in invited:
+        item.invited_number = numbers[item.id]
+    late = [i for i in items if i.title in late_titles]
+    if late:
+        notice = InvitationNotice(meeting_id=meeting.id, sent_at=sent + dt.timedelta(days=3), supplement=True)
+        context.session.add(notice)
+        await context.session.flush()
+        context.session.add_all(
+            AgendaChange(
+                meeting_id=meeting.id,
+                agenda_item_id=item.id,
+                kind=AgendaChangeKind.ADDED,
+                at=notice.sent_at,
+                number_after=item.number,
+                title_after=item.title,
+                notice_id=notice.id,
+            )
+            for item in late
+        )
+    await context.session.flush()
+
+
+async def _items_of(session: AsyncSession, meeting_id: int) -> list[AgendaItem]:
+    return list(await session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)))
 
 
 async def _add_item(

@@ -124,7 +124,8 @@ SEED_PAPERS: tuple[PaperSpec, ...] = (
         kind=PaperKind.INFORMATION,
         title="Sachstand zur Umsetzung des Arbeitspapiers zur Digitalisierung (Halbjahresbericht)",
         date=("ha-next", 12),
-        steps=(("ha", INFORMATION),),
+        # The Digitalbeirat takes note as well: a step still waiting for one of its agendas.
+        steps=(("ha", INFORMATION), ("digital", INFORMATION)),
         proposed_resolution="Der Hauptausschuss nimmt den Bericht zum Umsetzungsstand zur Kenntnis.",
         reasons=(
             "Mit dem Beschluss zum Arbeitspapier zur Digitalisierung in der Stadtverwaltung hat der Stadtrat die "

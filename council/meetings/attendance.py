@@ -15,6 +15,7 @@ from council.bodies.models import Membership, MembershipRole, Organization
 from council.errors import NotFound, PermissionDenied, ValidationFailed
 from council.events import DomainEvent, EventKind, emit
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
+from council.meetings.states import require_transition
 from council.messages import N_
 from council.papers.models import Consultation
 from council.voting.polls import open_poll_of_meeting
@@ -101,7 +102,8 @@ def _substitution_problems(
     )
     if seat is None:
         return {"substitutes": N_("Vertreten werden kann nur ein stimmberechtigtes Mitglied des Gremiums.")}
-    if deputy.on_behalf_of_id and seat.on_behalf_of_id and deputy.on_behalf_of_id != seat.on_behalf_of_id:
+    # Seats belong to factions: a deputy of another faction (or of none, for a faction's seat) cannot take one.
+    if deputy.on_behalf_of_id != seat.on_behalf_of_id:
         return {"substitutes": N_("Vertreten wird nur ein Mitglied derselben Fraktion.")}
     absent = others.get(seat.person_id)
     if absent is not None and absent.status is AttendanceStatus.PRESENT:
@@ -180,8 +182,7 @@ async def check_in(session: AsyncSession, meeting: Meeting, viewer: Viewer, now:
 async def open_meeting(session: AsyncSession, meeting: Meeting, viewer: Viewer) -> None:
     if not may_record_attendance(viewer, meeting):
         raise PermissionDenied("open meeting")
-    if meeting.state not in (MeetingState.PLANNED, MeetingState.INVITED):
-        raise ValidationFailed({"state": N_("Nur eine geplante Sitzung kann eröffnet werden.")})
+    require_transition(meeting.state, MeetingState.OPENED)
     meeting.state = MeetingState.OPENED
     await session.flush()
     emit(session, DomainEvent(EventKind.MEETING_CHANGED, meeting.id))
@@ -190,8 +191,7 @@ async def open_meeting(session: AsyncSession, meeting: Meeting, viewer: Viewer) 
 async def close_meeting(session: AsyncSession, meeting: Meeting, viewer: Viewer, now: dt.datetime) -> None:
     if not may_record_attendance(viewer, meeting):
         raise PermissionDenied("close meeting")
-    if meeting.state is not MeetingState.OPENED:
-        raise ValidationFailed({"state": N_("Nur eine eröffnete Sitzung kann geschlossen werden.")})
+    require_transition(meeting.state, MeetingState.CLOSED)
     if await open_poll_of_meeting(session, meeting.id) is not None:
         raise ValidationFailed({"state": N_("Es läuft noch eine Abstimmung.")})
     meeting.state = MeetingState.CLOSED

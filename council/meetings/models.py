@@ -49,6 +49,8 @@ class Meeting(Record):
     mode: Mapped[MeetingMode] = mapped_column(enum_type(MeetingMode, "meeting_mode"), default=MeetingMode.IN_PERSON)
     state: Mapped[MeetingState] = mapped_column(enum_type(MeetingState, "meeting_state"), default=MeetingState.PLANNED)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # When the invitation first went out; later sendings are supplements (InvitationNotice keeps them all).
+    invitation_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
     organization: Mapped[Organization] = relationship()
     legislative_term: Mapped[LegislativeTerm] = relationship()
@@ -66,6 +68,15 @@ class Meeting(Record):
     @property
     def cancelled(self) -> bool:
         return self.state is MeetingState.CANCELLED
+
+    @property
+    def invited(self) -> bool:
+        """The invitation went out (meetings from before invitations were recorded count by their state)."""
+        return self.invitation_sent_at is not None or self.state in (
+            MeetingState.INVITED,
+            MeetingState.OPENED,
+            MeetingState.CLOSED,
+        )
 
     @property
     def name(self) -> str:
@@ -91,10 +102,14 @@ class AgendaItem(Record):
     # Order of the item within its meeting; the printed number ("Ö 4.2") is derived from it.
     position: Mapped[int] = mapped_column()
     number: Mapped[str] = mapped_column(String(20))
+    # The number the item had in the invitation, as members and the public know it; None for later additions.
+    invited_number: Mapped[str | None] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     public: Mapped[bool] = mapped_column(default=True)
     title: Mapped[str] = mapped_column(String(500))
-    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="RESTRICT"))
+    # Not unique: a consultation that was postponed (vertagt), or whose meeting was cancelled, goes on another
+    # agenda and the earlier item stays as it was.
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="RESTRICT"), index=True)
     # Outcome as worded in the minutes ("ungeändert beschlossen") and the exact resolution text.
     result: Mapped[str | None] = mapped_column(String(200))
     resolution_text: Mapped[str | None] = mapped_column(Text)
@@ -111,7 +126,6 @@ class AgendaItem(Record):
 
     __table_args__ = (
         UniqueConstraint("meeting_id", "position"),
-        UniqueConstraint("consultation_id"),
         CheckConstraint("position >= 0", name="position_not_negative"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_its_own_parent"),
     )
@@ -143,3 +157,41 @@ class Attendance(Record):
         ),
         CheckConstraint("status = 'present' OR (arrived_at IS NULL AND left_at IS NULL)", name="times_only_if_present"),
     )
+
+
+class AgendaChangeKind(enum.StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    # Another place on the agenda, under another item, or into the other part (public/non-public).
+    MOVED = "moved"
+    RETITLED = "retitled"
+
+
+class InvitationNotice(Record):
+    """One sending of the invitation: the first one, or a supplement (Nachtrag) announcing agenda changes."""
+
+    __tablename__ = "invitation_notice"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    supplement: Mapped[bool] = mapped_column(default=False)
+
+
+class AgendaChange(Record):
+    """A change to an agenda after its invitation went out, shown as Nachtrag until the meeting is over."""
+
+    __tablename__ = "agenda_change"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AgendaChangeKind] = mapped_column(enum_type(AgendaChangeKind, "agenda_change_kind"))
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    number_before: Mapped[str | None] = mapped_column(String(20))
+    number_after: Mapped[str | None] = mapped_column(String(20))
+    title_before: Mapped[str | None] = mapped_column(String(500))
+    title_after: Mapped[str | None] = mapped_column(String(500))
+    # The supplement that announced the change; None while it has not been sent.
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("invitation_notice.id", ondelete="SET NULL"))
+
+    agenda_item: Mapped[AgendaItem] = relationship()
+    notice: Mapped[InvitationNotice | None] = relationship()

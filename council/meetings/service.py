@@ -17,8 +17,20 @@ from council.meetings.models import AgendaItem, Meeting, MeetingState
 from council.papers.models import Consultation, Paper
 
 
+def may_see_draft_agenda(viewer: Viewer, meeting: Meeting) -> bool:
+    """Until the invitation goes out the agenda is a draft of the secretariat, prepared with the chair."""
+    return viewer.is_secretariat(meeting.organization.body_id) or viewer.chairs(meeting.organization_id)
+
+
+def agenda_visible(meeting: Meeting, viewer: Viewer) -> bool:
+    return meeting.invited or may_see_draft_agenda(viewer, meeting)
+
+
 def visible_items(meeting: Meeting, items: Sequence[AgendaItem], viewer: Viewer) -> list[AgendaItem]:
-    """Non-public items only for the organization's members and the body's secretariat."""
+    """The agenda is published with the invitation; non-public items only for the organization's members and
+    the body's secretariat."""
+    if not agenda_visible(meeting, viewer):
+        return []
     if viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id):
         return [item for item in items if not item.deleted]
     return [item for item in items if item.public and not item.deleted]
@@ -51,6 +63,20 @@ async def meetings_of_organization(session: AsyncSession, organization_id: int) 
         .order_by(Meeting.start.desc())
     )
     return list(rows)
+
+
+async def meetings_of_body(session: AsyncSession, body_id: int, organization_id: int | None = None) -> list[Meeting]:
+    """All meetings of the body's organizations (or of one), the latest first: the secretariat's overview."""
+    query = (
+        select(Meeting)
+        .join(Organization, Organization.id == Meeting.organization_id)
+        .where(Organization.body_id == body_id, Meeting.deleted.is_(False))
+        .options(selectinload(Meeting.organization), selectinload(Meeting.location))
+        .order_by(Meeting.start.desc())
+    )
+    if organization_id is not None:
+        query = query.where(Meeting.organization_id == organization_id)
+    return list(await session.scalars(query))
 
 
 async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:

@@ -20,6 +20,7 @@ from council.bodies.service import (
 from council.db import utcnow
 from council.errors import NotFound
 from council.meetings.service import meetings_of_organization
+from council.meetings.waiting import waiting_consultations
 from web.pages import page
 
 
@@ -49,6 +50,8 @@ class OrganizationController(Controller):
         memberships = await current_memberships(db_session, organization.id, today)
         meetings = await meetings_of_organization(db_session, organization.id)
         now = utcnow()
+        # The secretariat sees here which papers wait for a meeting of this organization.
+        manage = viewer.is_secretariat(organization.body_id) and organization.kind.is_deliberative
         return page(
             "organizations/show.html",
             viewer=viewer,
@@ -57,6 +60,8 @@ class OrganizationController(Controller):
             memberships=memberships,
             upcoming=[m for m in reversed(meetings) if m.start >= now],
             past=[m for m in meetings if m.start < now],
+            manage=manage,
+            waiting=await waiting_consultations(db_session, organization.id) if manage else [],
         )
 
 

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.meetings.service import get_meeting, item_paper_visible, visible_items
+from council.meetings.supplement import supplement_of
 from council.papers.service import get_paper
+from council.voting.polls import may_conduct
 from web.pages import page
 
 
@@ -28,6 +30,7 @@ class MeetingController(Controller):
     ) -> Template:
         meeting = await get_meeting(db_session, meeting_id)
         items = visible_items(meeting, meeting.agenda_items, viewer)
+        confidential = viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
         return page(
             "meetings/show.html",
             viewer=viewer,
@@ -35,6 +38,10 @@ class MeetingController(Controller):
             meeting=meeting,
             items=items,
             papers_shown={item.id for item in items if item_paper_visible(meeting, item, viewer)},
+            supplement=await supplement_of(db_session, meeting, include_confidential=confidential),
+            draft=not meeting.invited and bool(items),
+            manage=viewer.is_secretariat(meeting.organization.body_id),
+            conduct=may_conduct(viewer, meeting),
         )
 
 
