@@ -60,6 +60,8 @@ class Crawl:
     listed: dict[str, dict[str, Any]] = field(default_factory=dict)
     list_urls: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    # URLs left alone (by prefix): pages of another part of the system that a test does not serve.
+    not_followed: tuple[str, ...] = ()
 
     @property
     def api(self) -> str:
@@ -69,7 +71,7 @@ class Crawl:
         queue, seen = deque([self.api + "/"]), set[str]()
         while queue:
             url = queue.popleft().split("#", 1)[0]
-            if url in seen:
+            if url in seen or url.startswith(self.not_followed or ("\0",)):
                 continue
             seen.add(url)
             document = await self.fetch(url)
