@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from council.accounts.viewer import ANONYMOUS
 from council.bodies.models import Location, Organization
@@ -96,9 +96,9 @@ MEETINGS: Kind[Meeting, MeetingEntry] = Kind(
         Embedded(Location, lambda: Location.id == Meeting.location_id),
     ),
     options=lambda: (
-        selectinload(Meeting.organization).selectinload(Organization.body),
-        selectinload(Meeting.location),
-        selectinload(Meeting.agenda_items).selectinload(AgendaItem.consultation).selectinload(Consultation.paper),
+        joinedload(Meeting.organization).joinedload(Organization.body),
+        joinedload(Meeting.location),
+        selectinload(Meeting.agenda_items).joinedload(AgendaItem.consultation).joinedload(Consultation.paper),
         selectinload(Meeting.attendances),
     ),
 )
@@ -114,7 +114,7 @@ AGENDA_ITEMS: Kind[AgendaItem, AgendaItemEntry] = Kind(
     public=public_agenda_items,
     extra_columns=lambda: (public_order(),),
     options=lambda: (
-        selectinload(AgendaItem.meeting).selectinload(Meeting.organization),
-        selectinload(AgendaItem.consultation).selectinload(Consultation.paper),
+        joinedload(AgendaItem.meeting).joinedload(Meeting.organization),
+        joinedload(AgendaItem.consultation).joinedload(Consultation.paper),
     ),
 )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -52,11 +51,14 @@ class PaperEntry:
     originator_organization_ids: list[int]
 
 
-async def items_of_consultations(session: AsyncSession, ids: Iterable[int]) -> dict[int, ItemOfConsultation]:
+async def items_of_consultations(
+    session: AsyncSession, consultations: Select[tuple[int]]
+) -> dict[int, ItemOfConsultation]:
+    """The items of the consultations ``consultations`` selects (by a page's ids: never more than a page)."""
     rows = await session.execute(
         select(
             AgendaItem.consultation_id, AgendaItem.id, AgendaItem.meeting_id, AgendaItem.public, AgendaItem.deleted
-        ).where(AgendaItem.consultation_id.in_(list(ids)))
+        ).where(AgendaItem.consultation_id.in_(consultations))
     )
     return {row[0]: ItemOfConsultation(*row[1:]) for row in rows}
 
@@ -97,7 +99,9 @@ async def related_papers(session: AsyncSession, papers: list[Paper]) -> dict[int
 
 async def _papers(session: AsyncSession, rows: list[Loaded[Paper]]) -> list[PaperEntry]:
     papers = [row.record for row in rows]
-    items = await items_of_consultations(session, (c.id for p in papers for c in p.consultations))
+    items = await items_of_consultations(
+        session, select(Consultation.id).where(Consultation.paper_id.in_([paper.id for paper in papers]))
+    )
     related = await related_papers(session, papers)
     entries = []
     for row in rows:
@@ -126,7 +130,9 @@ def _item_public(item: ItemOfConsultation | None) -> bool | None:
 
 
 async def _consultations(session: AsyncSession, rows: list[Loaded[Consultation]]) -> list[ConsultationEntry]:
-    items = await items_of_consultations(session, (row.record.id for row in rows))
+    items = await items_of_consultations(
+        session, select(Consultation.id).where(Consultation.id.in_([row.record.id for row in rows]))
+    )
     return [consultation_entry(row.record, row.modified, items.get(row.record.id)) for row in rows]
 
 

@@ -15,6 +15,7 @@ from council.errors import ValidationFailed
 from council.messages import N_
 
 DEFAULT_LIMIT = 100
+# Eager loading fetches a page's collections in one query for up to 500 ids (see reader.py).
 MAX_LIMIT = 500
 DATE_FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 PARAMETERS = (*DATE_FILTERS, "omit_internal", "limit", "page")

@@ -1,7 +1,9 @@
 """Reading pages of object lists and single objects: ownership, public visibility, filters, stable order.
 
 Each object type is described once by a ``Kind``; the reading is the same for all of them and costs the same
-few queries whatever the page size: a count, the page itself and one query per eagerly loaded relation.
+few queries whatever the page size: a count, the page itself and one query per eagerly loaded collection.
+Collections are loaded by the ids of the page (``selectinload``: one query for up to 500 ids, which is why
+MAX_LIMIT is 500); what hangs below them one to one is joined into that query (``joinedload``).
 """
 
 from __future__ import annotations
