@@ -78,6 +78,18 @@ async def test_the_interface_is_read_only_and_open_to_every_origin(client, world
     assert "set-cookie" not in response.headers
 
 
+async def test_an_unexpected_failure_is_an_error_object_too(client, world, monkeypatch):
+    from council import opendata
+
+    async def broken(_session):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(opendata, "read_system", broken)
+    response = await client.get(f"{ROOT}/")
+    assert_error(response, 500)
+    assert "fire" not in response.text
+
+
 async def test_a_crawl_of_the_world_meets_the_rules_and_reveals_nothing_non_public(client, world, scene):
     # The files' own pages belong to the papers context; their URLs are checked in the file test below.
     crawl = await Crawl(client, BASE, not_followed=(f"{BASE}/files/",)).run()

@@ -18,7 +18,10 @@ from council.opendata.freshness import Embedded
 from council.opendata.reader import Kind, Loaded
 from council.opendata.structure import in_body_organizations
 from council.opendata.visibility import public_agenda_items
-from council.papers.models import Consultation
+from council.papers.models import Consultation, Paper
+
+# What item_paper_visible reads of a paper: an item's paper is loaded for that only.
+PAPER_VISIBILITY = (Paper.public, Paper.deleted, Paper.body_id)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,10 @@ MEETINGS: Kind[Meeting, MeetingEntry] = Kind(
     options=lambda: (
         joinedload(Meeting.organization).joinedload(Organization.body),
         joinedload(Meeting.location),
-        selectinload(Meeting.agenda_items).joinedload(AgendaItem.consultation).joinedload(Consultation.paper),
+        selectinload(Meeting.agenda_items)
+        .joinedload(AgendaItem.consultation)
+        .joinedload(Consultation.paper)
+        .load_only(*PAPER_VISIBILITY),
         selectinload(Meeting.attendances),
     ),
 )
@@ -115,6 +121,6 @@ AGENDA_ITEMS: Kind[AgendaItem, AgendaItemEntry] = Kind(
     extra_columns=lambda: (public_order(),),
     options=lambda: (
         joinedload(AgendaItem.meeting).joinedload(Meeting.organization),
-        joinedload(AgendaItem.consultation).joinedload(Consultation.paper),
+        joinedload(AgendaItem.consultation).joinedload(Consultation.paper).load_only(*PAPER_VISIBILITY),
     ),
 )

@@ -86,8 +86,10 @@ async def read_list(
     if not query.includes_deleted:
         conditions.append(kind.model.deleted.is_(False))
     total = await session.scalar(select(func.count()).select_from(kind.model).where(*conditions)) or 0
-    page = _select(kind).where(*conditions).order_by(kind.model.id).offset(query.offset).limit(query.limit)
-    rows = await _load(session, kind, page)
+    # The page's ids first, in a subquery: what is computed per row (latest changes, an item's order, joined
+    # relations) is then computed for the page only, not for every row the offset skips.
+    page_ids = select(kind.model.id).where(*conditions).order_by(kind.model.id).offset(query.offset).limit(query.limit)
+    rows = await _load(session, kind, _select(kind).where(kind.model.id.in_(page_ids)).order_by(kind.model.id))
     return Page(entries=await kind.build(session, rows), total=total, number=query.page, size=query.limit)
 
 
