@@ -9,11 +9,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from council.bodies.models import MembershipRole, OrganizationKind
 from council.errors import ValidationFailed
+from council.meetings.models import MeetingState
 from council.opendata.freshness import end_of_second
 from council.opendata.query import DEFAULT_LIMIT, MAX_LIMIT, ListQuery, parse_list_query, parse_moment
+from council.papers.models import ConsultationRole, PaperKind
 from web.oparl.format import oparl_object
 from web.oparl.urls import OParlUrls, with_query
+from web.oparl.vocabulary import (
+    CONSULTATION_ROLES,
+    MEETING_STATES,
+    MEMBERSHIP_ROLES,
+    ORGANIZATION_TYPES,
+    PAPER_TYPES,
+)
 
 BERLIN_WINTER = dt.timezone(dt.timedelta(hours=1))
 
@@ -156,3 +166,23 @@ def test_a_deleted_object_keeps_only_its_identity_and_what_its_schema_requires()
         "modified": "m",
         "deleted": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("table", "members"),
+    [
+        (MEETING_STATES, MeetingState),
+        (ORGANIZATION_TYPES, OrganizationKind),
+        (PAPER_TYPES, PaperKind),
+        (MEMBERSHIP_ROLES, MembershipRole),
+        (CONSULTATION_ROLES, ConsultationRole),
+    ],
+)
+def test_every_code_value_has_its_german_word(table, members):
+    assert set(table) == set(members)
+    assert all(type(key) is members for key in table)
+
+
+def test_an_information_paper_is_a_mitteilungsvorlage_not_a_kenntnisnahme():
+    assert PAPER_TYPES[PaperKind.INFORMATION] == "Mitteilungsvorlage"
+    assert CONSULTATION_ROLES[ConsultationRole.INFORMATION] == "Kenntnisnahme"

@@ -11,7 +11,7 @@ from council.opendata import AgendaItemEntry, ConsultationEntry, Loaded, Meeting
 from council.papers.models import File
 from web.oparl.format import Rendering, day, moment, oparl_object, times
 from web.oparl.structure import location
-from web.oparl.vocabulary import MEETING_STATES, word
+from web.oparl.vocabulary import CONSULTATION_ROLES, MEETING_STATES, PAPER_TYPES
 
 
 def meeting(entry: MeetingEntry, r: Rendering) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def paper(entry: PaperEntry, r: Rendering) -> dict[str, Any]:
             "name": p.title,
             "reference": p.reference,
             "date": day(p.date),
-            "paperType": word(p.kind),
+            "paperType": PAPER_TYPES[p.kind],
             "relatedPaper": urls.objects("paper", entry.related_paper_ids),
             # No file is marked as the main one, so all are auxiliary files (OParl: no mainFile then).
             "auxiliaryFile": files,
@@ -96,7 +96,7 @@ def consultation(entry: ConsultationEntry, r: Rendering, *, embedded: bool = Fal
             "meeting": urls.object("meeting", entry.meeting_id) if entry.meeting_id else None,
             "organization": [urls.object("organization", c.organization_id)],
             "authoritative": c.authoritative,
-            "role": word(c.role),
+            "role": CONSULTATION_ROLES[c.role],
             **times(c.created, entry.modified),
         },
         deleted=c.deleted,

@@ -8,7 +8,7 @@ from council.bodies.models import LegislativeTerm, Location, Membership
 from council.opendata import BodyEntry, Loaded, OrganizationEntry, PersonEntry, SystemFacts
 from web.oparl.format import Rendering, day, moment, oparl_object, times
 from web.oparl.urls import SCHEMA
-from web.oparl.vocabulary import ORGANIZATION_TYPES, word
+from web.oparl.vocabulary import MEMBERSHIP_ROLES, ORGANIZATION_TYPES
 
 
 def system(facts: SystemFacts, r: Rendering) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def membership(entry: Loaded[Membership], r: Rendering, *, embedded: bool = Fals
             "id": urls.object("membership", m.id),
             "person": None if embedded else urls.object("person", m.person_id),
             "organization": urls.object("organization", m.organization_id),
-            "role": word(m.role),
+            "role": MEMBERSHIP_ROLES[m.role],
             "votingRight": m.voting_right,
             "startDate": day(m.start_date),
             "endDate": day(m.end_date),

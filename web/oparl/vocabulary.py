@@ -1,12 +1,15 @@
-"""German words for code values, as OParl clients expect them (the data's language, whatever the UI's)."""
+"""German words for code values, as OParl clients read them.
+
+The open data's vocabulary is its own: German whatever the UI's language, and stable, since clients match on
+it, even when the site's wording changes. One table per enum type (StrEnum members of different types with
+equal values are equal keys).
+"""
 
 from __future__ import annotations
 
-from enum import Enum
-
-from council.bodies.models import OrganizationKind
+from council.bodies.models import MembershipRole, OrganizationKind
 from council.meetings.models import MeetingState
-from web.labels import LABELS
+from council.papers.models import ConsultationRole, PaperKind
 
 # OParl recommends "terminiert", "eingeladen" (until the minutes are released) and "durchgeführt".
 MEETING_STATES = {
@@ -27,7 +30,26 @@ ORGANIZATION_TYPES = {
     OrganizationKind.DEPARTMENT: ("Verwaltungsbereich", "Verwaltungseinheit"),
 }
 
+PAPER_TYPES = {
+    PaperKind.MOTION: "Antrag",
+    PaperKind.RESOLUTION_PROPOSAL: "Beschlussvorlage",
+    PaperKind.INQUIRY: "Anfrage",
+    PaperKind.ANSWER: "Antwort",
+    PaperKind.INFORMATION: "Mitteilungsvorlage",
+    PaperKind.AMENDMENT: "Änderungsantrag",
+}
 
-def word(value: Enum) -> str:
-    """The German label of a paper kind, membership role or consultation role: the UI's source text."""
-    return LABELS[value]
+MEMBERSHIP_ROLES = {
+    MembershipRole.CHAIR: "Vorsitz",
+    MembershipRole.VICE_CHAIR: "stellvertretender Vorsitz",
+    MembershipRole.MEMBER: "Mitglied",
+    MembershipRole.DEPUTY: "stellvertretendes Mitglied",
+    MembershipRole.EXPERT_CITIZEN: "sachkundige Bürgerin / sachkundiger Bürger",
+    MembershipRole.ADVISORY: "beratendes Mitglied",
+}
+
+CONSULTATION_ROLES = {
+    ConsultationRole.PRIOR_DELIBERATION: "Vorberatung",
+    ConsultationRole.DECISION: "Entscheidung",
+    ConsultationRole.INFORMATION: "Kenntnisnahme",
+}
