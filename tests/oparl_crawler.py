@@ -54,6 +54,7 @@ class Crawl:
     client: httpx.AsyncClient
     base: str
     texts: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, httpx.Headers] = field(default_factory=dict)
     # Objects fetched by their own URL, by that URL.
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Every object seen in any list page, by its id.
@@ -82,7 +83,7 @@ class Crawl:
     async def fetch(self, url: str) -> dict[str, Any] | None:
         """GET one URL; OParl answers are checked and returned, other pages (web, files) only checked."""
         response = await self.client.get(url)
-        self.texts[url] = response.text
+        self.texts[url], self.headers[url] = response.text, response.headers
         if response.status_code != 200:
             self.problems.append(f"{url}: {response.status_code}")
             return None
@@ -121,6 +122,16 @@ class Crawl:
 
     def of_type(self, type_name: str) -> list[dict[str, Any]]:
         return [o for o in self.objects.values() if o["type"].endswith("/" + type_name)]
+
+    def file_problems(self) -> list[str]:
+        """OParl 2.7: the access URL shows a file, the download URL hands it over as an attachment."""
+        problems = []
+        for file in self.of_type("File"):
+            access = self.headers[file["accessUrl"]].get("content-disposition", "")
+            download = self.headers[file["downloadUrl"]].get("content-disposition", "")
+            if access.startswith("attachment") or not download.startswith("attachment"):
+                problems.append(f"{file['id']}: content disposition {access!r} / {download!r}")
+        return problems
 
 
 async def walk_pages(client: httpx.AsyncClient, first_url: str) -> list[dict[str, Any]]:
