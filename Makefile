@@ -78,7 +78,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
-	find council web tests -name __pycache__ -type d -prune -exec rm -rf {} +
+	find council web tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -f $(RUN_STAMP) $(TEST_STAMP)
 
 # Also removes the virtualenv and the local SQLite database, uploaded files and development secret under var/.

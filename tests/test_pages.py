@@ -23,6 +23,14 @@ async def test_page_has_landmarks_and_skip_link(client, world):
     assert "<header" in html and "<nav" in html and "<footer" in html
 
 
+async def test_footer_links_the_open_data_interface(client, world):
+    html = (await client.get("/organizations")).text
+    footer = html[html.index("<footer") :]
+    # A plain link: htmx must not swap the JSON into the page.
+    assert '<a href="/oparl/v1.1/" type="application/json" hx-boost="false">Offene Daten (OParl)</a>' in footer
+    assert (await client.get("/oparl/v1.1/")).json()["type"] == "https://schema.oparl.org/1.1/System"
+
+
 async def test_organization_page_lists_members_and_meetings(client, world):
     response = await client.get(f"/organizations/{world.committee.id}")
     assert response.status_code == 200

@@ -41,6 +41,11 @@ GET_ROUTES = [
         "/papers/{confidential_paper}",
         {**PUBLIC, "visitor": 404, "other_committee_member": 404},
     ),
+    # OParl is public and the same for everyone: a confidential paper is there for no one.
+    ("/oparl/v1.1/", PUBLIC),
+    ("/oparl/v1.1/body/{body}/paper", PUBLIC),
+    ("/oparl/v1.1/paper/{public_paper}", PUBLIC),
+    ("/oparl/v1.1/paper/{confidential_paper}", {persona: 404 for persona in PUBLIC}),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),
@@ -49,6 +54,7 @@ GET_ROUTES = [
 
 def _url(template: str, world) -> str:
     return template.format(
+        body=world.body.id,
         committee=world.committee.id,
         member=world.people["member"].id,
         past_meeting=world.past_meeting.id,

@@ -36,6 +36,8 @@ from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.live import LiveBroadcaster, channels_plugin
+from web.oparl.controllers import OParlController
+from web.oparl.cors import OParlCorsMiddleware
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
 from web.templating import build_environment, template_config
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             LiveController,
             ResolutionController,
             FollowUpController,
+            OParlController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         lifespan=[background],
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
+            OParlCorsMiddleware,
             LanguageMiddleware(),
             session_config(settings).middleware,
         ],

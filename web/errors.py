@@ -24,6 +24,8 @@ from council import errors
 from council.accounts.viewer import ANONYMOUS
 from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen, WrongPollState
 from web.i18n import gettext as _
+from web.oparl.responses import oparl_error
+from web.oparl.urls import is_oparl_path
 
 log = logging.getLogger("council.web")
 
@@ -40,7 +42,7 @@ TITLES = {
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
-    if request.url.path.startswith(("/health", "/api/", "/oparl/")):
+    if request.url.path.startswith(("/health", "/api/")):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -75,6 +77,8 @@ def status_for_validation(exc: errors.ValidationFailed) -> int:
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_oparl_path(request.url.path):
+        return oparl_domain_error(request, exc)
     if isinstance(exc, errors.NotFound):
         return error_response(request, HTTP_404_NOT_FOUND, _("Diese Seite gibt es nicht oder nicht mehr."))
     if isinstance(exc, errors.PermissionDenied):
@@ -90,9 +94,20 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return handle_unexpected(request, exc)
 
 
+def oparl_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """OParl clients get error objects in the data's language (German): the messages are not translated."""
+    if isinstance(exc, errors.NotFound):
+        return oparl_error(HTTP_404_NOT_FOUND, f"unbekannt: {exc}")
+    if isinstance(exc, errors.ValidationFailed):
+        return oparl_error(HTTP_400_BAD_REQUEST, "; ".join(f"{name}: {text}" for name, text in exc.errors.items()))
+    return handle_unexpected(request, exc)
+
+
 def handle_http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
+    if is_oparl_path(request.url.path) and status < HTTP_500_INTERNAL_SERVER_ERROR:
+        return oparl_error(status, str(exc.detail or ""))
     if status == HTTP_401_UNAUTHORIZED and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -112,6 +127,8 @@ def handle_http_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_oparl_path(request.url.path):
+        return oparl_error(HTTP_500_INTERNAL_SERVER_ERROR)
     return error_response(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,

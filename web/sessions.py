@@ -13,6 +13,7 @@ from litestar.stores.redis import RedisStore
 from litestar.types import Message, ScopeSession
 
 from council.settings import Settings
+from web.oparl.urls import OPARL_PATHS
 
 ROTATE = "_rotate_session_id"
 _NEW_ID = "council.new_session_id"
@@ -49,6 +50,7 @@ def session_config(settings: Settings) -> SessionConfig:
         secure=settings.secure_cookies,
         samesite="lax",
         renew_on_access=True,
+        exclude=OPARL_PATHS,
     )
 
 

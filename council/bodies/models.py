@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.db import Record
@@ -162,6 +162,8 @@ class Membership(Record):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
         CheckConstraint("on_behalf_of_id IS NULL OR on_behalf_of_id <> organization_id", name="faction_differs"),
         UniqueConstraint("person_id", "organization_id", "role", "start_date"),
+        # The latest change among a person's memberships dates the person in OParl (council/opendata/freshness.py).
+        Index("ix_membership_person_id_modified", "person_id", "modified"),
     )
 
     def is_active_on(self, day: dt.date) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.bodies.models import LegislativeTerm, Location, Organization, Person
@@ -126,6 +126,8 @@ class AgendaItem(Record):
 
     __table_args__ = (
         UniqueConstraint("meeting_id", "position"),
+        # The latest change among a meeting's items dates the meeting in OParl (council/opendata/freshness.py).
+        Index("ix_agenda_item_meeting_id_modified", "meeting_id", "modified"),
         CheckConstraint("position >= 0", name="position_not_negative"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_its_own_parent"),
     )

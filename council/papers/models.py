@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.bodies.models import Organization, Person
@@ -102,6 +102,8 @@ class File(Record):
     paper: Mapped[Paper | None] = relationship(back_populates="files")
 
     __table_args__ = (
+        # The latest change among a paper's files dates the paper in OParl (council/opendata/freshness.py).
+        Index("ix_file_paper_id_modified", "paper_id", "modified"),
         CheckConstraint("size >= 0", name="size_not_negative"),
         CheckConstraint("length(sha512) = 128", name="sha512_is_hex"),
     )
@@ -121,7 +123,11 @@ class Consultation(Record):
     paper: Mapped[Paper] = relationship(back_populates="consultations")
     organization: Mapped[Organization] = relationship()
 
-    __table_args__ = (UniqueConstraint("paper_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("paper_id", "position"),
+        # The latest change among a paper's consultations dates the paper in OParl (council/opendata/freshness.py).
+        Index("ix_consultation_paper_id_modified", "paper_id", "modified"),
+    )
 
     @property
     def authoritative(self) -> bool:
