@@ -251,3 +251,16 @@ async def test_meeting_times_are_given_in_the_body_s_zone(client, world):
     assert start.utcoffset() in {dt.timedelta(hours=1), dt.timedelta(hours=2)}
     assert meeting["meetingState"] == "durchgeführt" and meeting["cancelled"] is False
     assert meeting["location"]["description"] == "Rathaus, Sitzungssaal, Teststadt"
+
+
+async def test_members_contact_data_is_not_published(client, sessions, world):
+    """Mail addresses and phone numbers are kept for invitations; nobody consented to publishing them."""
+    async with sessions() as session, session.begin():
+        person = await session.get(Person, world.people["member"].id)
+        assert person is not None
+        person.email, person.phone = "ratsmitglied@example.org", "+49 30 1234567"
+
+    response = await client.get(f"{ROOT}/person/{world.people['member'].id}")
+    assert response.status_code == 200
+    assert "ratsmitglied@example.org" not in response.text and "1234567" not in response.text
+    assert "email" not in response.json() and "phone" not in response.json()

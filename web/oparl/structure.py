@@ -120,8 +120,7 @@ def person(entry: PersonEntry, r: Rendering) -> dict[str, Any]:
             "formOfAddress": p.form_of_address,
             "affix": p.affix,
             "title": [p.title] if p.title else [],
-            "email": [p.email] if p.email else [],
-            "phone": [p.phone] if p.phone else [],
+            # Contact data is kept for invitations, not published: members have not consented to that.
             "membership": None if r.omit_internal else memberships,
             "life": p.life,
             **times(p.created, entry.modified),
