@@ -15,6 +15,7 @@ from council.bodies.models import (
 )
 from council.db import Base
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
+from council.minutes.models import Minutes, MinutesItem, MinutesSignature, MinutesVersion, VoteRecordRequest
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
@@ -38,6 +39,10 @@ __all__ = [
     "Location",
     "LoginAttempt",
     "Meeting",
+    "Minutes",
+    "MinutesItem",
+    "MinutesSignature",
+    "MinutesVersion",
     "MeetingMode",
     "MeetingState",
     "Membership",
@@ -57,4 +62,5 @@ __all__ = [
     "Submitter",
     "User",
     "Vote",
+    "VoteRecordRequest",
 ]
