@@ -27,7 +27,7 @@ SC, SK = Capacity.SIGNING_CHAIR, Capacity.SIGNING_CLERK
 NONE = None
 
 # The specification, written out: (states in which the action exists, capacities of which one suffices, next state).
-SPEC: dict[Action, tuple[set[MinutesState | None], set[Capacity], MinutesState | None | str]] = {
+SPEC: dict[Action, tuple[set[MinutesState | None], set[Capacity], MinutesState | str | None]] = {
     Action.CREATE: ({NONE}, {S}, D),
     Action.VIEW_DRAFT: ({D}, {S, C, SC, SK}, "same"),
     Action.VIEW_VERSIONS: ({D, SUB, APP}, {S, C, M, SC, SK}, "same"),

@@ -29,6 +29,9 @@ from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.minutes import MinutesController
+from web.controllers.minutes_approval import MinutesApprovalController
+from web.controllers.minutes_documents import MinutesDocumentController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
@@ -91,6 +94,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             LiveController,
             ResolutionController,
             FollowUpController,
+            MinutesController,
+            MinutesApprovalController,
+            MinutesDocumentController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,

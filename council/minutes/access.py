@@ -99,3 +99,11 @@ def latest_approved(minutes: Minutes) -> MinutesVersion | None:
 def latest_published(minutes: Minutes) -> MinutesVersion | None:
     published = [v for v in minutes.versions if v.published_at is not None and not v.deleted]
     return published[-1] if published else None
+
+
+async def ensure_entitled(session: AsyncSession, meeting_id: int, viewer: Viewer, *actions: Action) -> None:
+    """Refuse before reading a form: someone who may do none of ``actions`` learns nothing from validation."""
+    meeting = await load_meeting_for_minutes(session, meeting_id)
+    caps = capacities(viewer, meeting, await minutes_of(session, meeting_id))
+    if not any(entitled(action, caps) for action in actions):
+        raise PermissionDenied(actions[0].value)

@@ -12,11 +12,11 @@ from sqlalchemy.orm import selectinload
 from council.accounts.viewer import Viewer
 from council.bodies.models import Organization
 from council.errors import NotFound
-from council.meetings.models import Meeting
+from council.meetings.models import Meeting, MeetingState
 from council.minutes.access import capacities, latest_published, minutes_of
 from council.minutes.approval import signature_valid
 from council.minutes.document import MinutesDocument, from_json, plain_text, public_part
-from council.minutes.models import Minutes, MinutesVersion, SignatureRole
+from council.minutes.models import Minutes, MinutesState, MinutesVersion, SignatureRole
 from council.minutes.rules import Action, may
 
 
@@ -73,14 +73,15 @@ async def published_minutes(session: AsyncSession, meeting: Meeting) -> Publishe
 class MinutesLink:
     published: bool
     internal: bool
-    state: str | None
+    state: MinutesState | None
 
 
 async def minutes_link(session: AsyncSession, meeting: Meeting, viewer: Viewer) -> MinutesLink | None:
     """What the meeting page says about the minutes to this viewer, or None when there is nothing to say."""
     minutes = await minutes_of(session, meeting.id)
     if minutes is None:
-        return None
+        creatable = meeting.state is MeetingState.CLOSED and may(Action.CREATE, None, capacities(viewer, meeting, None))
+        return MinutesLink(published=False, internal=True, state=None) if creatable else None
     published = latest_published(minutes) is not None
     caps = capacities(viewer, meeting, minutes)
     internal = may(Action.VIEW_DRAFT, minutes.state, caps) or (
@@ -88,7 +89,7 @@ async def minutes_link(session: AsyncSession, meeting: Meeting, viewer: Viewer) 
     )
     if not published and not internal:
         return None
-    return MinutesLink(published=published, internal=internal, state=minutes.state.value)
+    return MinutesLink(published=published, internal=internal, state=minutes.state)
 
 
 @dataclass(frozen=True)

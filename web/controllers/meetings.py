@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.meetings.service import get_meeting, item_paper_visible, visible_items
+from council.minutes.reading import minutes_link
 from council.papers.service import get_paper
 from web.pages import page
 
@@ -35,6 +36,7 @@ class MeetingController(Controller):
             meeting=meeting,
             items=items,
             papers_shown={item.id for item in items if item_paper_visible(meeting, item, viewer)},
+            minutes=await minutes_link(db_session, meeting, viewer),
         )
 
 
