@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -31,14 +32,14 @@ from tests.voting_scene import viewer
 from tests.world import CONFIDENTIAL_MARKER
 
 
-async def _doc(sessions, scene):
+async def _doc(sessions: Any, scene: Any) -> Any:
     async with sessions() as session:
         minutes = await minutes_of(session, scene.meeting_id)
         assert minutes is not None
         return minutes, live_document(minutes)
 
 
-async def _as(sessions, world, persona, call):
+async def _as(sessions: Any, world: Any, persona: str, call: Any) -> Any:
     async with sessions() as session, session.begin():
         return await call(session, await viewer(session, world, persona))
 
@@ -108,7 +109,7 @@ async def test_written_texts_survive_regeneration(sessions, world):
 async def test_a_conflicting_edit_is_refused_and_nothing_is_overwritten(sessions, world):
     scene = await minutes_scene(sessions, world)
 
-    def save(text, revision):
+    def save(text: str, revision: int) -> Any:
         return lambda s, v: save_deliberation(s, scene.meeting_id, scene.public_item_id, v, text, revision)
 
     first = await _as(sessions, world, "secretariat", save("Erste Fassung", 1))
@@ -127,7 +128,7 @@ async def test_the_header_names_chair_and_clerk_from_the_candidates(sessions, wo
     scene = await minutes_scene(sessions, world)
     people = scene.people
 
-    def edit(chair, clerk, revision):
+    def edit(chair: int, clerk: int, revision: int) -> Any:
         return lambda s, v: save_header(s, scene.meeting_id, v, HeaderEdit(chair, clerk, "Herr Kämmerer", revision))
 
     with pytest.raises(ValidationFailed) as same:
@@ -171,7 +172,7 @@ async def test_only_the_secretariat_writes_the_minutes(sessions, world, persona)
             await _as(sessions, world, persona, call)
 
 
-async def _submitted(sessions, world):
+async def _submitted(sessions: Any, world: Any) -> Any:
     scene = await minutes_scene(sessions, world)
     await _as(sessions, world, "secretariat", lambda s, v: submit(s, scene.meeting_id, v, now()))
     return scene
@@ -200,6 +201,7 @@ async def test_approval_at_a_later_meeting_records_objections_and_corrections(se
         item = await session.get(AgendaItem, scene.approval_item_id)
         minutes = await minutes_of(session, scene.meeting_id)
     assert item.result == "mit Berichtigungen genehmigt"
+    assert minutes is not None
     assert minutes.state is MinutesState.APPROVED
 
 
@@ -230,7 +232,7 @@ async def test_the_chair_approves_directly_and_nobody_else_does(sessions, world)
     assert version.approval_via.value == "chair" and version.approval_item_id is None
 
 
-async def _approved(sessions, world):
+async def _approved(sessions: Any, world: Any) -> Any:
     scene = await _submitted(sessions, world)
     await _as(sessions, world, "chair", lambda s, v: approve_as_chair(s, scene.meeting_id, v, ApprovalText(), now()))
     return scene
@@ -259,6 +261,7 @@ async def test_signatures_are_bound_to_the_version_hash_and_publish_it(sessions,
         await session.execute(update(MinutesVersion).where(MinutesVersion.id == version.id).values(content=tampered))
     minutes, _ = await _doc(sessions, scene)
     version = latest_published(minutes)
+    assert version is not None
     assert not any(signature_valid(version, s) for s in version.signatures)
 
 
@@ -284,14 +287,16 @@ async def test_a_correction_after_approval_makes_a_new_version_and_keeps_the_app
     assert (first.content, first.content_hash) == (approved_content, approved_hash)
     assert second.reason == "Schreibfehler in Ö 1" and second.content["reason"] == "Schreibfehler in Ö 1"
     assert second.content["items"][0]["deliberation"] == "Berichtigt."
-    assert latest_published(minutes).number == 1  # the public keeps the approved text until the next is signed
+    assert (
+        getattr(latest_published(minutes), "number", None) == 1
+    )  # the public keeps the approved text until the next is signed
 
 
 async def test_a_member_has_their_own_vote_in_a_show_of_hands_recorded(sessions, world):
     scene = await minutes_scene(sessions, world)
     member_id, chair_id = scene.people["member"], scene.people["chair"]
 
-    def ask(persona, person, choice, poll=scene.open_poll_id):
+    def ask(persona: str, person: int, choice: Choice, poll: int = scene.open_poll_id) -> Any:
         return _as(
             sessions,
             world,
@@ -341,6 +346,7 @@ async def test_the_later_meetings_minutes_say_what_was_approved(sessions, world)
     await _as(sessions, world, "secretariat", lambda s, v: create_minutes(s, scene.later_meeting_id, v, now()))
     async with sessions() as session:
         minutes = await minutes_of(session, scene.later_meeting_id)
+        assert minutes is not None
         doc = live_document(minutes)
     (note,) = doc.items[1].approvals
     assert note.meeting_title == "2. Sitzung des Hauptausschusses"

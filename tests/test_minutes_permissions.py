@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.minutes_scene import minutes_scene
@@ -50,11 +52,11 @@ DRAFT_POSTS = [
 ]
 
 
-async def _clients(client, login):
+async def _clients(client: Any, login: Any) -> dict[str, Any]:
     return {persona: client if persona == "visitor" else await login(persona) for persona in PERSONAS}
 
 
-async def _check_gets(clients, routes, urls):
+async def _check_gets(clients: dict[str, Any], routes: Any, urls: dict[str, Any]) -> None:
     for route, expected in routes:
         url = route.format(**urls)
         for persona, status in expected.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -137,7 +138,7 @@ def test_the_approval_item_is_found_by_its_title(title, marked):
 COUNTED = {Choice.YES: 2, Choice.NO: 1, Choice.ABSTAIN: 0}
 
 
-def _problem(**changes):
+def _problem(**changes: Any) -> str | None:
     arguments = {
         "poll_is_open_kind": True,
         "poll_has_result": True,

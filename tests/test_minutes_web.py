@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -11,11 +12,6 @@ from council.minutes.models import Minutes, MinutesState
 from tests.minutes_scene import hold_meeting, minutes_scene
 from tests.web_helpers import csrf_token_from, submit_form
 from tests.world import CONFIDENTIAL_MARKER
-
-
-async def _post(http, url, **fields):
-    token = csrf_token_from((await http.get("/login")).text)
-    return await http.post(url, data={"_csrf_token": token, **fields}, follow_redirects=False)
 
 
 async def test_the_secretariat_creates_edits_and_submits_the_draft(sessions, world, login):
@@ -76,7 +72,7 @@ async def test_a_stale_form_gets_409_with_both_texts_and_saves_nothing(sessions,
     assert header.status_code == 409 and "Herr Kämmerer" in header.text
 
 
-async def _publish(sessions, world, login):
+async def _publish(sessions: Any, world: Any, login: Any) -> Any:
     scene = await minutes_scene(sessions, world)
     base = f"/meetings/{scene.meeting_id}/minutes"
     secretariat, chair = await login("secretariat"), await login("chair")
@@ -125,10 +121,11 @@ def _assert_pdfa(reader: PdfReader) -> None:
     }
     assert attributes or identification
     assert attributes.get("part") == "2" and attributes.get("conformance") == "B"
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert "/OutputIntents" in root and "/StructTreeRoot" in root
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             font = font.get_object()
             descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             assert "/FontFile2" in descendant["/FontDescriptor"].get_object(), font["/BaseFont"]
@@ -142,7 +139,8 @@ async def test_the_public_pdf_is_pdfa_and_holds_no_non_public_content(sessions, 
     _assert_pdfa(reader)
     assert "Spielplatz Lindenstraße" in text and "Ja: Dora Vertretung, Clara Vorsitz" in text
     assert CONFIDENTIAL_MARKER not in text and "Personalsache" not in text
-    assert reader.metadata.title.startswith("Niederschrift über die 2. Sitzung")
+    assert reader.metadata is not None
+    assert str(reader.metadata.title).startswith("Niederschrift über die 2. Sitzung")
     member = await login("member")
     internal = await member.get(f"{base}/internal.pdf")
     assert internal.status_code == 200
