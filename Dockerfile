@@ -9,6 +9,11 @@ ENV PYTHONUNBUFFERED=1 \
     COUNCIL_VAR_DIR=/data \
     COUNCIL_FILE_STORAGE=/data/files
 
+# WeasyPrint (printed documents, PDF/A minutes) lays out text with Pango; DejaVu is the embedded print font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system council \
     && useradd --system --gid council --home-dir /data --no-create-home --shell /usr/sbin/nologin council
 
@@ -16,6 +21,7 @@ RUN groupadd --system council \
 COPY pyproject.toml README.md /tmp/src/
 COPY council /tmp/src/council
 COPY web /tmp/src/web
+COPY agendas /tmp/src/agendas
 RUN pip install /tmp/src \
     && rm -rf /tmp/src \
     && mkdir -p /data/files \

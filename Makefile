@@ -27,17 +27,18 @@ help:
 	@echo "make test       install test tools and services, then ruff, mypy and pytest"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make format     let ruff fix and format the code"
-	@echo "make typecheck  mypy council web tests bench"
+	@echo "make typecheck  mypy council web agendas tests bench"
 	@echo "make clean      remove caches and install stamps (distclean: also .venv and var/)"
 
 run: $(RUN_STAMP)
+	bash scripts/ensure_print_libraries.sh
 	$(BIN)/council serve --demo $(SERVE_ARGS)
 
 test: $(TEST_STAMP)
 	bash tests/infra/ensure_services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy council web tests bench
+	$(BIN)/mypy council web agendas tests bench
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 services:
@@ -52,7 +53,7 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(TEST_STAMP)
-	$(BIN)/mypy council web tests bench
+	$(BIN)/mypy council web agendas tests bench
 
 pytest: $(TEST_STAMP) services
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -78,7 +79,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
-	find council web tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
+	find council web agendas tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -f $(RUN_STAMP) $(TEST_STAMP)
 
 # Also removes the virtualenv and the local SQLite database, uploaded files and development secret under var/.

@@ -25,6 +25,7 @@ from council.meetings.models import (
     MeetingMode,
     MeetingState,
 )
+from council.minutes.models import Minutes, MinutesItem, MinutesSignature, MinutesVersion, VoteRecordRequest
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
@@ -55,6 +56,10 @@ __all__ = [
     "MeetingState",
     "Membership",
     "MembershipRole",
+    "Minutes",
+    "MinutesItem",
+    "MinutesSignature",
+    "MinutesVersion",
     "Organization",
     "OrganizationKind",
     "Paper",
@@ -70,4 +75,5 @@ __all__ = [
     "Submitter",
     "User",
     "Vote",
+    "VoteRecordRequest",
 ]

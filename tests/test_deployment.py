@@ -363,7 +363,7 @@ def test_make_test_runs_services_ruff_mypy_and_pytest() -> None:
     services_at = first_line(lines, r"tests/infra/ensure_services\.sh")
     first_line(lines, r"\.venv/bin/ruff check \.")
     first_line(lines, r"\.venv/bin/ruff format --check \.")
-    first_line(lines, r"\.venv/bin/mypy council web tests")
+    first_line(lines, r"\.venv/bin/mypy council web agendas tests")
     pytest_at = first_line(lines, r"\.venv/bin/pytest -n ")
     assert services_at < pytest_at
 

@@ -30,6 +30,9 @@ from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.minutes import MinutesController
+from web.controllers.minutes_approval import MinutesApprovalController
+from web.controllers.minutes_documents import MinutesDocumentController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.scheduling import SchedulingController
 from web.controllers.voting import MemberVotingController, PollController
@@ -98,6 +101,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             ResolutionController,
             FollowUpController,
             OParlController,
+            MinutesController,
+            MinutesApprovalController,
+            MinutesDocumentController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,

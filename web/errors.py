@@ -22,6 +22,7 @@ from litestar.status_codes import (
 
 from council import errors
 from council.accounts.viewer import ANONYMOUS
+from council.minutes.errors import EditConflict, WrongMinutesState
 from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen, WrongPollState
 from web.i18n import gettext as _
 from web.oparl.responses import oparl_error
@@ -69,7 +70,7 @@ def error_response(request: Request[Any, Any, Any], status: int, detail: str) ->
 
 def status_for_validation(exc: errors.ValidationFailed) -> int:
     """Refused votes say why in their status too: a conflict with the poll's state, or no right to vote."""
-    if isinstance(exc, AlreadyVoted | PollNotOpen | WrongPollState):
+    if isinstance(exc, AlreadyVoted | PollNotOpen | WrongPollState | WrongMinutesState | EditConflict):
         return HTTP_409_CONFLICT
     if isinstance(exc, NotEntitledToVote):
         return HTTP_403_FORBIDDEN

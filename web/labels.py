@@ -8,6 +8,7 @@ from council.accounts.models import BodyRoleKind
 from council.bodies.models import MembershipRole, OrganizationKind, RuleSet
 from council.meetings.models import AttendanceStatus, MeetingMode, MeetingState
 from council.messages import N_
+from council.minutes.models import ApprovalVia, MinutesState, SignatureRole
 from council.papers.models import ConsultationRole, PaperKind
 from council.resolutions.deadlines import Recurrence
 from council.resolutions.models import TaskStatus
@@ -94,6 +95,13 @@ _PAIRS: tuple[tuple[Enum, str], ...] = (
     (Recurrence.QUARTERLY, N_("vierteljährlich")),
     (Recurrence.HALF_YEARLY, N_("halbjährlich")),
     (Recurrence.YEARLY, N_("jährlich")),
+    (MinutesState.DRAFT, N_("Entwurf")),
+    (MinutesState.SUBMITTED, N_("zur Genehmigung")),
+    (MinutesState.APPROVED, N_("genehmigt")),
+    (ApprovalVia.MEETING, N_("in der Sitzung")),
+    (ApprovalVia.CHAIR, N_("durch den Vorsitz")),
+    (SignatureRole.CHAIR, N_("Vorsitz")),
+    (SignatureRole.CLERK, N_("Schriftführung")),
 )
 
 
@@ -112,6 +120,22 @@ LABELS: dict[tuple[type[Enum], object], str] = {(type(member), member.value): te
 
 def label(value: Enum) -> str:
     return _(LABELS[type(value), value.value])
+
+
+# Documents such as the minutes carry code values as plain strings; the enum says which words they stand for.
+CODE_KINDS: dict[str, type[Enum]] = {
+    "membership_role": MembershipRole,
+    "poll_kind": PollKind,
+    "poll_subject": PollSubject,
+    "choice": Choice,
+    "consultation_role": ConsultationRole,
+    "meeting_mode": MeetingMode,
+    "signature_role": SignatureRole,
+}
+
+
+def code_label(value: str, kind: str) -> str:
+    return label(CODE_KINDS[kind](value))
 
 
 def heading(kind: OrganizationKind) -> str:

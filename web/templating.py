@@ -31,6 +31,7 @@ def build_environment() -> Environment:
         time_short=formatting.time_short,
         iso=formatting.iso,
         label=labels.label,
+        code_label=labels.code_label,
         heading=labels.heading,
     )
     environment.globals["current_language"] = i18n.current_language

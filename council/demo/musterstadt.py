@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.bodies.models import Body, Organization, Person
 from council.demo.logins import build_users
 from council.demo.meetings import build_meetings, plan_days
+from council.demo.minutes import build_minutes, meetings_by_slot
 from council.demo.papers import build_papers
 from council.demo.roster import BODY_SHORT_NAME
 from council.demo.structure import build_structure
@@ -37,8 +38,9 @@ async def load_demo(session: AsyncSession, today: dt.date | None = None) -> Demo
     days = plan_days(today)
     directory = await build_structure(session)
     papers, consultations = await build_papers(session, directory, days)
-    await build_meetings(session, directory, days, papers, consultations)
+    meetings = await build_meetings(session, directory, days, papers, consultations)
     await build_users(session, directory)
+    await build_minutes(session, directory, meetings_by_slot(meetings, days))
     body_id = directory.body.id
     return DemoSummary(created=True, body_id=body_id, counts=await _counts(session, body_id))
 

@@ -234,4 +234,8 @@ log "Redis answers PONG"
 chromium_complete || die "$CHROMIUM is missing after the install"
 "$CHROMIUM" --version >/dev/null 2>&1 || die "$CHROMIUM is installed but does not run ($CHROMIUM --version failed)"
 log "Chromium: $("$CHROMIUM" --version 2>/dev/null)"
+# --- Print libraries (WeasyPrint: Pango and the embedded fonts) ----------------------------------------------
+
+bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/ensure_print_libraries.sh" || die "the print libraries could not be installed"
+log "print libraries present: Pango, DejaVu fonts"
 log "all services ready"

@@ -12,6 +12,7 @@ from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.meetings.service import get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
+from council.minutes.reading import minutes_link
 from council.papers.service import get_paper
 from council.voting.polls import may_conduct
 from web.pages import page
@@ -42,6 +43,7 @@ class MeetingController(Controller):
             draft=not meeting.invited and bool(items),
             manage=viewer.is_secretariat(meeting.organization.body_id),
             conduct=may_conduct(viewer, meeting),
+            minutes=await minutes_link(db_session, meeting, viewer),
         )
 
 

@@ -1,0 +1,1 @@
+"""Minutes (Niederschrift): drafted from the meeting, edited, approved at a later meeting, signed, published."""
