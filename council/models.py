@@ -16,7 +16,8 @@ from council.bodies.models import (
 from council.db import Base
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
-from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
+from council.numbering.counter import NumberCounter
+from council.resolutions.models import FollowUpTask, Resolution, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "MeetingState",
     "Membership",
     "MembershipRole",
+    "NumberCounter",
     "Organization",
     "OrganizationKind",
     "Paper",
@@ -50,7 +52,6 @@ __all__ = [
     "Poll",
     "PollEntitlement",
     "Resolution",
-    "ResolutionCounter",
     "ResolutionVersion",
     "RuleSet",
     "SecretBallotReceipt",
