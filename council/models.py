@@ -15,8 +15,8 @@ from council.bodies.models import (
 )
 from council.db import Base
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingMode, MeetingState
-from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.numbering.counter import NumberCounter
+from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.resolutions.models import FollowUpTask, Resolution, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 

@@ -114,6 +114,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         title="Radweg am Stadtpark",
         date=dt.date(2024, 9, 1),
         proposed_resolution="Der Hauptausschuss beschließt den Bau des Radwegs.",
+        published_at=dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC),
     )
     confidential_paper = Paper(
         body_id=body.id,
@@ -122,6 +123,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         title=f"Grundstücksankauf Flurstück 12 {CONFIDENTIAL_MARKER}",
         date=dt.date(2024, 9, 1),
         public=False,
+        published_at=dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC),
     )
     session.add_all([public_paper, confidential_paper])
     await session.flush()

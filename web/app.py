@@ -25,10 +25,13 @@ from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
 from web.controllers.attendance import AttendanceController
 from web.controllers.console import ConsoleController
+from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
-from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.meetings import MeetingController
+from web.controllers.paper_files import FileController, PaperFileController
+from web.controllers.papers import PaperController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
@@ -83,6 +86,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             PersonController,
             MeetingController,
             PaperController,
+            PaperFileController,
+            ConsultationController,
+            FileController,
             UserAdminController,
             ConsoleController,
             AttendanceController,
@@ -111,5 +117,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings, "sessionmaker": sessions}),
+        # Room for one upload of the allowed size and the form around it; the upload itself is checked
+        # against the limit and answered with the form and a message.
+        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=False,
     )

@@ -73,9 +73,7 @@ async def continue_from(
     if last_seq < 0:
         raise ValidationFailed({"last_seq": N_("Die letzte Nummer darf nicht negativ sein.")})
     await _ensure_counter(session, body_id, series, year, highest)
-    counter = await session.get(
-        NumberCounter, (body_id, series, year), with_for_update=True, populate_existing=True
-    )
+    counter = await session.get(NumberCounter, (body_id, series, year), with_for_update=True, populate_existing=True)
     assert counter is not None
     if last_seq < counter.last_seq:
         raise ValidationFailed({"last_seq": N_("Nummern werden nie wiederverwendet: der Zähler steht schon höher.")})

@@ -14,9 +14,9 @@ from council.bodies.models import Body
 from council.errors import NotFound, ValidationFailed
 from council.meetings.models import AgendaItem, Meeting
 from council.messages import N_
-from council.papers.models import Consultation
 from council.numbering.counter import HighestUsed, continue_from, next_seq
 from council.numbering.patterns import format_number
+from council.papers.models import Consultation
 from council.resolutions.models import Resolution, ResolutionVersion
 from council.voting.rules import ItemResult
 
@@ -192,7 +192,7 @@ def resolution_visible(resolution: Resolution, viewer: Viewer) -> bool:
     if viewer.may_see_confidential(organization.body_id, organization.id):
         return True
     paper = item.consultation.paper if item.consultation else None
-    return item.public and not item.deleted and (paper is None or paper.public)
+    return item.public and not item.deleted and (paper is None or paper.open_to_public)
 
 
 async def visible_resolutions(

@@ -1,4 +1,4 @@
-"""Meetings and papers as the public and the members read them."""
+"""Meetings as the public and the members read them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.meetings.service import get_meeting, item_paper_visible, visible_items
-from council.papers.service import get_paper
 from web.pages import page
 
 
@@ -36,18 +35,3 @@ class MeetingController(Controller):
             items=items,
             papers_shown={item.id for item in items if item_paper_visible(meeting, item, viewer)},
         )
-
-
-class PaperController(Controller):
-    path = "/papers"
-
-    @get("/{paper_id:int}", name="paper")
-    async def show(
-        self,
-        paper_id: FromPath[int],
-        db_session: NamedDependency[AsyncSession],
-        viewer: NamedDependency[Viewer],
-        municipality: NamedDependency[Body | None],
-    ) -> Template:
-        paper = await get_paper(db_session, paper_id, viewer)
-        return page("papers/show.html", viewer=viewer, body=municipality, paper=paper)

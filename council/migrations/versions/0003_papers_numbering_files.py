@@ -34,8 +34,10 @@ def upgrade() -> None:
     )
     # The resolution register keeps counting where it stood.
     op.execute(
-        "INSERT INTO number_counter (body_id, series, year, last_seq) "
-        f"SELECT body_id, '{RESOLUTION_SERIES}', year, last_seq FROM resolution_counter"
+        sa.text(
+            "INSERT INTO number_counter (body_id, series, year, last_seq) "
+            "SELECT body_id, :series, year, last_seq FROM resolution_counter"
+        ).bindparams(series=RESOLUTION_SERIES)
     )
     op.drop_table("resolution_counter")
 
@@ -87,7 +89,9 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("body_id", "year", name=op.f("pk_resolution_counter")),
     )
     op.execute(
-        "INSERT INTO resolution_counter (body_id, year, last_seq) "
-        f"SELECT body_id, year, last_seq FROM number_counter WHERE series = '{RESOLUTION_SERIES}'"
+        sa.text(
+            "INSERT INTO resolution_counter (body_id, year, last_seq) "
+            "SELECT body_id, year, last_seq FROM number_counter WHERE series = :series"
+        ).bindparams(series=RESOLUTION_SERIES)
     )
     op.drop_table("number_counter")
