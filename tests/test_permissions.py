@@ -17,6 +17,9 @@ PUBLIC = {
 }
 LOGGED_IN = {**PUBLIC, "visitor": 303}
 ADMIN_ONLY = {**{persona: 403 for persona in PUBLIC}, "visitor": 303, "admin": 200}
+SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
+# A confidential paper's existence is not revealed to those who may not see it.
+SECRETARIAT_ONLY_CONFIDENTIAL = {**SECRETARIAT_ONLY, "other_committee_member": 404}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -32,6 +35,11 @@ GET_ROUTES = [
         "/papers/{confidential_paper}",
         {**PUBLIC, "visitor": 404, "other_committee_member": 404},
     ),
+    ("/papers", PUBLIC),
+    ("/papers?q=radweg&kind=resolution_proposal&state=published&year=2024", PUBLIC),
+    ("/papers/new", SECRETARIAT_ONLY),
+    ("/papers/{public_paper}/edit", SECRETARIAT_ONLY),
+    ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),
@@ -45,6 +53,7 @@ def _url(template: str, world) -> str:
         past_meeting=world.past_meeting.id,
         public_paper=world.public_paper.id,
         confidential_paper=world.confidential_paper.id,
+        public_step=world.public_item.consultation_id,
     )
 
 
@@ -62,6 +71,21 @@ async def test_get_routes_per_persona(route, expected, client, login, world):
 POST_ROUTES = [
     ("/account/password", LOGGED_IN, 400),
     ("/admin/users/", ADMIN_ONLY, 400),
+    # Empty forms: the secretariat gets the form's 400, everyone else is refused first.
+    ("/papers/", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/edit", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/publish", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/withdraw", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/withdraw", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/files/", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/files/", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/files/999999/remove", SECRETARIAT_ONLY, 404),
+    ("/papers/{public_paper}/consultations/", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/consultations/", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/consultations/{public_step}", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/consultations/{public_step}/move", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/consultations/{public_step}/remove", SECRETARIAT_ONLY, 400),
 ]
 
 
@@ -71,7 +95,7 @@ async def test_post_routes_per_persona(route, expected, allowed_status, client, 
     for persona, status in expected.items():
         http = client if persona == "visitor" else await login(persona)
         token = csrf_token_from((await http.get("/login")).text)
-        response = await http.post(route, data={"_csrf_token": token}, follow_redirects=False)
+        response = await http.post(_url(route, world), data={"_csrf_token": token}, follow_redirects=False)
         want = allowed_status if status == 200 else status
         assert response.status_code == want, (persona, route, response.status_code)
 
@@ -79,4 +103,4 @@ async def test_post_routes_per_persona(route, expected, allowed_status, client, 
 async def test_post_routes_refuse_missing_csrf_even_for_admin(login, world):
     admin = await login("admin")
     for route, *_ in POST_ROUTES:
-        assert (await admin.post(route, data={})).status_code == 403
+        assert (await admin.post(_url(route, world), data={})).status_code == 403

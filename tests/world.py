@@ -34,6 +34,7 @@ class World:
     committee: Organization
     advisory_board: Organization
     faction: Organization
+    department: Organization
     past_meeting: Meeting
     next_meeting: Meeting
     public_item: AgendaItem
@@ -57,7 +58,8 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
     committee = Organization(body_id=body.id, kind=OrganizationKind.COMMITTEE, name="Hauptausschuss", statutory_seats=3)
     board = Organization(body_id=body.id, kind=OrganizationKind.ADVISORY_BOARD, name="Seniorenbeirat")
     faction = Organization(body_id=body.id, kind=OrganizationKind.FACTION, name="Fraktion Blau", short_name="Blau")
-    session.add_all([term, location, committee, board, faction])
+    department = Organization(body_id=body.id, kind=OrganizationKind.DEPARTMENT, name="Hauptamt", short_name="10")
+    session.add_all([term, location, committee, board, faction, department])
     await session.flush()
 
     people: dict[str, Person] = {}
@@ -200,6 +202,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         committee=committee,
         advisory_board=board,
         faction=faction,
+        department=department,
         past_meeting=past,
         next_meeting=upcoming,
         public_item=public_item,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.db import utcnow
-from council.errors import ValidationFailed
+from council.errors import PermissionDenied, ValidationFailed
 from council.messages import N_
 from council.papers.consultations import add_step, move_step, remove_step, update_step
 from council.papers.service import get_paper
@@ -34,7 +34,9 @@ async def _edit(
     paper_id: int,
     change: Callable[[], Awaitable[object]],
 ) -> Template | Redirect:
-    await get_paper(db_session, paper_id, viewer)
+    paper = await get_paper(db_session, paper_id, viewer)
+    if not viewer.is_secretariat(paper.body_id):
+        raise PermissionDenied("consultations")
     try:
         await change()
     except ValidationFailed as exc:

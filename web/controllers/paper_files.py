@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import ETag, UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import File as FileResponse
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body as Municipality
 from council.db import utcnow
-from council.errors import ValidationFailed
+from council.errors import PermissionDenied, ValidationFailed
 from council.files.service import attach_to_paper, get_visible_file, remove_from_paper
 from council.files.storage import FileStorage, blobs_kept, discard_new_blobs
 from council.messages import N_
@@ -26,10 +25,7 @@ from council.papers.service import get_paper
 from council.settings import Settings
 from web.auth import requires_login
 from web.controllers.voting_common import rolled_back
-from web.pages import form_value
 from web.paper_pages import paper_page
-
-MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def _storage(request: Request[Any, Any, Any]) -> tuple[FileStorage, Settings]:
@@ -49,9 +45,12 @@ class PaperFileController(Controller):
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Municipality | None],
-        data: MultipartData,
     ) -> Template | Redirect:
         paper = await get_paper(db_session, paper_id, viewer)
+        if not viewer.is_secretariat(paper.body_id):
+            raise PermissionDenied("attach")
+        # Read after the permission check: a refused persona learns nothing from how its form was parsed.
+        data = await request.form()
         storage, settings = _storage(request)
         upload = data.get("file")
         try:
@@ -64,8 +63,8 @@ class PaperFileController(Controller):
                 viewer,
                 data=await upload.read(),
                 file_name=upload.filename,
-                title=form_value(data, "title", 400),
-                public=bool(form_value(data, "public", 5)),
+                title=str(data.get("title") or "")[:400],
+                public=bool(data.get("public")),
                 limit=settings.max_upload_bytes,
                 now=utcnow(),
             )
@@ -74,8 +73,9 @@ class PaperFileController(Controller):
             body = await rolled_back(db_session, municipality)
             await discard_new_blobs(db_session, storage)
             return await paper_page(db_session, viewer, body, paper_id, errors=exc.errors, status_code=400)
-        except BaseException:
-            await db_session.rollback()
+        except Exception:
+            # The error page still shows the municipality: rolled_back reads it afresh.
+            await rolled_back(db_session, municipality)
             await discard_new_blobs(db_session, storage)
             raise
         blobs_kept(db_session)
