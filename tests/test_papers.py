@@ -308,8 +308,8 @@ async def test_beratungsfolge_add_move_role_meeting_remove(session, world):
     with pytest.raises(ValidationFailed):  # it is on the past meeting's agenda (the world's public item)
         await remove_step(session, paper.id, on_agenda.id, secretariat, NOW)
     await remove_step(session, paper.id, added.id, secretariat, NOW)
-    order = [(c.position, c.role) for c in (await load_paper(session, paper.id)).consultations]
-    assert order == [(1, ConsultationRole.DECISION), (2, ConsultationRole.DECISION)]
+    roles = [(c.position, c.role) for c in (await load_paper(session, paper.id)).consultations]
+    assert roles == [(1, ConsultationRole.DECISION), (2, ConsultationRole.DECISION)]
 
 
 async def test_referral_adds_steps_that_the_editor_can_rearrange(session, world):

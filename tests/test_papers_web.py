@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from council.papers.models import Consultation, Paper
 from tests.web_helpers import csrf_token_from, submit_form
-from tests.world import CONFIDENTIAL_MARKER
+from tests.world import CONFIDENTIAL_MARKER, World
 
 
-def new_paper_fields(world, **changes):
+def new_paper_fields(world: World, **changes: str) -> dict[str, str]:
     fields = {
         "kind": "resolution_proposal",
         "title": "Sanierung der Turnhalle",
@@ -29,7 +29,7 @@ async def count_papers(sessions) -> int:
 
 async def newest_paper(sessions) -> Paper:
     async with sessions() as session:
-        paper = await session.scalar(select(Paper).order_by(Paper.id.desc()))
+        paper = (await session.scalars(select(Paper).order_by(Paper.id.desc()))).first()
     assert paper is not None
     return paper
 
