@@ -29,7 +29,7 @@ async def count_papers(sessions) -> int:
 
 async def newest_paper(sessions) -> Paper:
     async with sessions() as session:
-        paper = (await session.scalars(select(Paper).order_by(Paper.id.desc()))).first()
+        paper: Paper | None = (await session.scalars(select(Paper).order_by(Paper.id.desc()))).first()
     assert paper is not None
     return paper
 
