@@ -12,6 +12,7 @@ from council.bodies.models import Body
 from council.db import utcnow
 from council.errors import NotFound
 from council.papers.choices import paper_choices
+from council.papers.consultations import step_meetings, steps_on_agenda
 from council.papers.models import ConsultationRole, Paper, PaperKind
 from council.papers.service import get_paper, visible_files
 from web.pages import page
@@ -35,13 +36,16 @@ async def paper_page(
     paper = await get_paper(db_session, paper_id, viewer)
     secretariat = viewer.is_secretariat(paper.body_id)
     choices = await paper_choices(db_session, paper.body_id, utcnow()) if secretariat else None
+    steps = [c for c in paper.consultations if not c.deleted]
     return page(
         "papers/show.html",
         viewer=viewer,
         body=body,
         paper=paper,
         files=visible_files(paper, viewer),
-        steps=[c for c in paper.consultations if not c.deleted],
+        steps=steps,
+        step_meetings=await step_meetings(db_session, steps),
+        on_agenda=await steps_on_agenda(db_session, steps),
         secretariat=secretariat,
         editable=secretariat and not paper.withdrawn,
         choices=choices,

@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Organization
@@ -61,6 +62,30 @@ async def _on_agenda(session: AsyncSession, step: Consultation) -> bool:
         select(AgendaItem.id).where(AgendaItem.consultation_id == step.id, AgendaItem.deleted.is_(False))
     )
     return found is not None
+
+
+async def step_meetings(session: AsyncSession, steps: list[Consultation]) -> dict[int, Meeting]:
+    """The meeting each step is planned for or was held in, by step id."""
+    ids = {s.meeting_id for s in steps if s.meeting_id is not None}
+    if not ids:
+        return {}
+    meetings = {
+        m.id: m
+        for m in await session.scalars(
+            select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.organization))
+        )
+    }
+    return {s.id: meetings[s.meeting_id] for s in steps if s.meeting_id in meetings}
+
+
+async def steps_on_agenda(session: AsyncSession, steps: list[Consultation]) -> set[int]:
+    """Steps an agenda has reached: their meeting and their place are the agenda's business."""
+    found = await session.scalars(
+        select(AgendaItem.consultation_id).where(
+            AgendaItem.consultation_id.in_([s.id for s in steps]), AgendaItem.deleted.is_(False)
+        )
+    )
+    return {i for i in found if i is not None}
 
 
 async def add_step(
