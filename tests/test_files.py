@@ -289,6 +289,16 @@ async def test_removed_file_is_no_longer_served(login, client, world, files):
         data={"_csrf_token": csrf_token_from((await member.get("/login")).text)},
     )
     assert refused.status_code == 403
+    withdrawn = await secretariat.post(
+        f"/papers/{world.public_paper.id}/withdraw",
+        data={"_csrf_token": csrf_token_from(page.text), "withdrawal_reason": "erledigt"},
+    )
+    assert withdrawn.status_code == 303
+    kept = await secretariat.post(
+        f"/papers/{world.public_paper.id}/files/{files['internal']}/remove",
+        data={"_csrf_token": csrf_token_from(page.text)},
+    )
+    assert kept.status_code == 400 and "zurückgezogenen Vorlage" in kept.text
 
 
 async def test_non_public_files_stay_off_the_public_paper_page_and_search(client, world, files):

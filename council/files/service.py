@@ -142,6 +142,8 @@ async def remove_from_paper(session: AsyncSession, paper: Paper, file_id: int, v
     served."""
     if not viewer.is_secretariat(paper.body_id):
         raise PermissionDenied("remove file")
+    if paper.withdrawn:
+        raise ValidationFailed({"file": N_("Die Anlagen einer zurückgezogenen Vorlage bleiben, wie sie sind.")})
     file = await session.get(File, file_id)
     if file is None or file.paper_id != paper.id or file.deleted:
         raise NotFound("file")

@@ -88,9 +88,14 @@ class PaperFileController(Controller):
         file_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
-    ) -> Redirect:
+        municipality: NamedDependency[Municipality | None],
+    ) -> Template | Redirect:
         paper = await get_paper(db_session, paper_id, viewer)
-        await remove_from_paper(db_session, paper, file_id, viewer)
+        try:
+            await remove_from_paper(db_session, paper, file_id, viewer)
+        except ValidationFailed as exc:
+            body = await rolled_back(db_session, municipality)
+            return await paper_page(db_session, viewer, body, paper_id, errors=exc.errors, status_code=400)
         return Redirect(f"/papers/{paper_id}#files", status_code=303)
 
 
