@@ -267,6 +267,7 @@ async def test_file_route_headers(client, files, sessions):
     assert inline.content == good_pdf()
     etag = inline.headers["etag"]
     assert file.sha512[:64] in etag and inline.headers["last-modified"].endswith("GMT")
+    assert len(inline.headers.get_list("last-modified")) == 1 and len(inline.headers.get_list("etag")) == 1
     download = await client.get(f"/files/{file.id}/download")
     assert download.headers["content-disposition"].startswith("attachment")
     cached = await client.get(f"/files/{file.id}", headers={"If-None-Match": etag})

@@ -105,13 +105,14 @@ def _file_response(request: Request[Any, Any, Any], file: File, disposition: str
     storage, _ = _storage(request)
     etag = ETag(value=file.sha512[:64])
     headers = {
-        "Last-Modified": format_datetime(file.created, usegmt=True),
+        # Lower case: the file response only fills in what is not given, by these exact names.
+        "last-modified": format_datetime(file.created, usegmt=True),
         # Confidential documents must not sit in shared caches; everyone revalidates so a removal takes effect.
-        "Cache-Control": "no-cache" if file.public else "private, no-cache",
-        "Vary": "Cookie",
+        "cache-control": "no-cache" if file.public else "private, no-cache",
+        "vary": "Cookie",
     }
     if etag.to_header() in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(content=b"", status_code=304, headers={**headers, "ETag": etag.to_header()})
+        return Response(content=b"", status_code=304, headers={**headers, "etag": etag.to_header()})
     return FileResponse(
         path=storage.absolute(file.storage_path),
         filename=file.file_name,
