@@ -9,6 +9,11 @@ ENV PYTHONUNBUFFERED=1 \
     COUNCIL_VAR_DIR=/data \
     COUNCIL_FILE_STORAGE=/data/files
 
+# WeasyPrint typesets PDF documents (the demo's paper documents) with Pango and needs fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system council \
     && useradd --system --gid council --home-dir /data --no-create-home --shell /usr/sbin/nologin council
 
