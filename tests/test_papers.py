@@ -77,7 +77,7 @@ async def test_motion_number_names_the_faction_and_lists_submitters_in_order(ses
     )
     with pytest.raises(ValidationFailed) as refused:
         await create_paper(session, world.body, secretariat, without_faction, publish=True, now=NOW)
-    assert "submitters" in refused.value.errors
+    assert "faction" in refused.value.errors
 
 
 @pytest.mark.parametrize(

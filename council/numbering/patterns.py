@@ -50,7 +50,11 @@ def pattern_problem(
 
 
 def uses_faction(pattern: str) -> bool:
-    return any(name == "faction" for _, name, _ in _fields(pattern))
+    """Whether numbers of the pattern name the faction (False for a broken pattern: pattern_problem says why)."""
+    try:
+        return any(name == "faction" for _, name, _ in _fields(pattern))
+    except ValueError:
+        return False
 
 
 def format_number(

@@ -15,8 +15,9 @@ from council.db import utcnow
 from council.errors import PermissionDenied, ValidationFailed
 from council.meetings.models import AgendaItem
 from council.messages import N_
+from council.numbering.patterns import uses_faction
 from council.papers.models import Consultation, Paper, PaperKind, Submitter
-from council.papers.numbering import next_reference, next_version_reference
+from council.papers.numbering import next_reference, next_version_reference, reference_pattern
 from council.papers.rules import related_problem, submitter_problems, text_problems
 from council.papers.service import load_paper
 
@@ -66,6 +67,10 @@ async def _check(session: AsyncSession, body: Body, data: PaperInput, paper: Pap
             data.kind, persons=len(persons), factions=len(factions), lead_department=department is not None
         )
     )
+    if paper is None and not factions and uses_faction(reference_pattern(body, data.kind)):
+        errors.setdefault(
+            "faction", N_("Die Nummer dieser Art nennt die Fraktion: bitte die einreichende Fraktion wählen.")
+        )
     related = await _related(session, body, data.related_reference)
     given = bool(data.related_reference.strip())
     if given and (related is None or (paper is not None and related.id == paper.id)):
