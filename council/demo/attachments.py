@@ -15,6 +15,7 @@ from council.files.service import store_file
 from council.files.storage import FileStorage
 from council.papers.models import Paper
 
+LAND_PURCHASE = "grundstueck"
 # The demo's own documents are small; the limit only guards against a mistake in this module.
 _LIMIT = 5 * 1024 * 1024
 
@@ -60,11 +61,12 @@ def _site_plan(paper: Paper) -> bytes:
 
 
 async def attach_demo_documents(session: AsyncSession, storage: FileStorage, papers: dict[str, Paper]) -> int:
-    """Each paper gets its own text as a PDF; the land purchase also its confidential site plan."""
+    """Each paper (by its demo key) gets its own text as a PDF; the land purchase also its confidential site
+    plan."""
     count = 0
-    for paper in papers.values():
+    for key, paper in papers.items():
         documents = [(f"Vorlage {paper.reference}", _paper_document(paper))]
-        if paper.title.startswith("Ankauf einer Teilfläche"):
+        if key == LAND_PURCHASE:
             documents.append(("Anlage 1: Lageplan und Kaufvertragsentwurf", _site_plan(paper)))
         for title, data in documents:
             await store_file(
