@@ -26,8 +26,9 @@ from council.meetings.models import (
     MeetingState,
 )
 from council.minutes.models import Minutes, MinutesItem, MinutesSignature, MinutesVersion, VoteRecordRequest
+from council.numbering.counter import NumberCounter
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
-from council.resolutions.models import FollowUpTask, Resolution, ResolutionCounter, ResolutionVersion
+from council.resolutions.models import FollowUpTask, Resolution, ResolutionVersion
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "MinutesItem",
     "MinutesSignature",
     "MinutesVersion",
+    "NumberCounter",
     "Organization",
     "OrganizationKind",
     "Paper",
@@ -68,7 +70,6 @@ __all__ = [
     "Poll",
     "PollEntitlement",
     "Resolution",
-    "ResolutionCounter",
     "ResolutionVersion",
     "RuleSet",
     "SecretBallotReceipt",

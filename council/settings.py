@@ -25,6 +25,8 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_max_age_seconds: int = 8 * 3600
+    # Largest document a secretary may upload (Anlagen); larger requests are refused before they are read.
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -46,6 +48,7 @@ class Settings:
             "redis_url": _without_password(self.redis_url) if self.redis_url else "(keine, Kanäle im Prozess)",
             "public_base_url": self.public_base_url,
             "file_storage": str(self.file_storage),
+            "max_upload_bytes": str(self.max_upload_bytes),
             "secret_key": "gesetzt" if self.secret_key else "fehlt",
         }
 
@@ -95,6 +98,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         file_storage=Path(get("FILE_STORAGE") or str(var_dir / "files")),
         login_max_failures=_int(get("LOGIN_MAX_FAILURES", "5"), "LOGIN_MAX_FAILURES"),
         login_window_seconds=_int(get("LOGIN_WINDOW_SECONDS", "900"), "LOGIN_WINDOW_SECONDS"),
+        max_upload_bytes=_positive(
+            _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
+        ),
     )
 
 
@@ -103,6 +109,12 @@ def _int(value: str | None, name: str) -> int:
         return int(value or "")
     except ValueError:
         raise ConfigurationError(f"{PREFIX}{name} must be a whole number") from None
+
+
+def _positive(value: int, name: str) -> int:
+    if value < 1:
+        raise ConfigurationError(f"{PREFIX}{name} must be at least 1")
+    return value
 
 
 def _development_secret(var_dir: Path) -> str:

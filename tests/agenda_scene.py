@@ -41,6 +41,7 @@ async def waiting_paper(
         title=title if public else f"{title} {CONFIDENTIAL_MARKER}",
         date=day,
         public=public,
+        published_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
     )
     session.add(paper)
     await session.flush()

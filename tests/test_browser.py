@@ -272,3 +272,50 @@ def test_secretariat_reorders_the_agenda_with_the_keyboard_and_by_drag_and_drop(
         assert _public_titles(plain)[1] == first
     finally:
         no_js.close()
+
+
+def test_secretary_edits_the_beratungsfolge_in_place_with_htmx(page: Page, server: Server) -> None:
+    _log_in(page, server, SECRETARIAT)
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Vorlagen").click()
+    page.get_by_role("link", name="GRÜ/1248/16").click()
+    expect(page.get_by_role("heading", name="Beratungsfolge")).to_be_visible()
+    # A full page load would reset this; htmx swaps only the section.
+    page.evaluate("window.notReloaded = true")
+    section = page.locator("#consultations")
+    section.locator("#step-organization").select_option(label="Digitalbeirat")
+    section.locator("#step-role").select_option(label="Kenntnisnahme")
+    section.get_by_role("button", name="Hinzufügen").click()
+    steps = page.locator("#consultations ol.timeline > li")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(1)).to_contain_text("Digitalbeirat – Kenntnisnahme")
+    steps.nth(1).get_by_role("button", name="nach oben").click()
+    expect(steps.nth(0)).to_contain_text("Digitalbeirat")
+    steps.nth(0).get_by_role("button", name="Entfernen").click()
+    expect(steps).to_have_count(1)
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_secretary_uploads_a_pdf_and_a_fake_is_refused(page: Page, server: Server, tmp_path: Path) -> None:
+    from council.demo.attachments import render_pdf
+
+    good = tmp_path / "Stellungnahme.pdf"
+    good.write_bytes(render_pdf("Stellungnahme", "Musterstadt", [("Inhalt", "Stellungnahme des Seniorenbeirats")]))
+    fake = tmp_path / "Programm.pdf"
+    fake.write_bytes(b"MZ\x90\x00" + bytes(300))
+    _log_in(page, server, SECRETARIAT)
+    page.goto("/papers?q=Bürgerbüro")
+    page.get_by_role("link", name="VO/2014/01919").click()
+    page.get_by_label("PDF-Datei hochladen").set_input_files(str(fake))
+    with page.expect_response(lambda r: r.request.method == "POST") as refused:
+        page.get_by_role("button", name="Anlage hochladen").click()
+    assert refused.value.status == 400
+    expect(page.locator("#files .field-error")).to_contain_text("kein PDF")
+    page.get_by_label("PDF-Datei hochladen").set_input_files(str(good))
+    page.get_by_label("Bezeichnung (optional)").fill("Stellungnahme des Beirats")
+    page.get_by_role("button", name="Anlage hochladen").click()
+    link = page.get_by_role("link", name="Stellungnahme des Beirats", exact=True)
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href is not None
+    response = httpx.get(f"{server.base_url}{href}", timeout=10)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"

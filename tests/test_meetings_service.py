@@ -24,6 +24,7 @@ from council.meetings.scheduling import (
     update_meeting,
 )
 from council.meetings.waiting import waiting_consultations
+from council.papers.models import Paper
 from council.voting.rules import ItemResult
 from tests.agenda_scene import NOW, meeting, viewer, waiting_paper
 
@@ -233,6 +234,19 @@ async def test_a_paper_withdrawn_at_one_step_waits_nowhere(sessions, world):
         item.result_kind = ItemResult.WITHDRAWN
     async with sessions() as session:
         assert await waiting_consultations(session, world.advisory_board.id) == []
+
+
+async def test_draft_and_withdrawn_papers_wait_for_no_meeting(sessions, world):
+    async with sessions() as session, session.begin():
+        draft = await waiting_paper(session, world, "Entwurf")
+        withdrawn = await waiting_paper(session, world, "Vom Antragsteller zurückgezogen")
+        waiting = await waiting_paper(session, world, "Bereit")
+        (await session.get(Paper, draft.paper_id)).published_at = None
+        paper = await session.get(Paper, withdrawn.paper_id)
+        paper.withdrawn_at, paper.withdrawal_reason = NOW, "erledigt"
+        waiting_id = waiting.id
+    async with sessions() as session:
+        assert [c.id for c in await waiting_consultations(session, world.committee.id)] == [waiting_id]
 
 
 # --- attendance: deputies ---------------------------------------------------------------------------------

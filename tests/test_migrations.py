@@ -42,7 +42,7 @@ TABLES_WITHOUT_RECORD_COLUMNS = {
     "login_attempt",
     "audit_entry",
     "audit_chain",
-    "resolution_counter",
+    "number_counter",
     "poll_entitlement",
     "secret_ballot_receipt",
 }

@@ -18,6 +18,8 @@ PUBLIC = {
 LOGGED_IN = {**PUBLIC, "visitor": 303}
 ADMIN_ONLY = {**{persona: 403 for persona in PUBLIC}, "visitor": 303, "admin": 200}
 SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
+# A confidential paper's existence is not revealed to those who may not see it.
+SECRETARIAT_ONLY_CONFIDENTIAL = {**SECRETARIAT_ONLY, "other_committee_member": 404}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -46,6 +48,11 @@ GET_ROUTES = [
     ("/oparl/v1.1/body/{body}/paper", PUBLIC),
     ("/oparl/v1.1/paper/{public_paper}", PUBLIC),
     ("/oparl/v1.1/paper/{confidential_paper}", {persona: 404 for persona in PUBLIC}),
+    ("/papers", PUBLIC),
+    ("/papers?q=radweg&kind=resolution_proposal&state=published&year=2024", PUBLIC),
+    ("/papers/new", SECRETARIAT_ONLY),
+    ("/papers/{public_paper}/edit", SECRETARIAT_ONLY),
+    ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),
@@ -62,6 +69,7 @@ def _url(template: str, world) -> str:
         item=world.public_item.id,
         public_paper=world.public_paper.id,
         confidential_paper=world.confidential_paper.id,
+        public_step=world.public_item.consultation_id,
     )
 
 
@@ -90,6 +98,21 @@ POST_ROUTES = [
     ("/meetings/{past_meeting}/agenda/items/{item}", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/move", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/remove", SECRETARIAT_ONLY, 400),
+    # Empty forms: the secretariat gets the form's 400, everyone else is refused first.
+    ("/papers/", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/edit", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/publish", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/withdraw", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/withdraw", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/files/", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/files/", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/files/999999/remove", SECRETARIAT_ONLY, 404),
+    ("/papers/{public_paper}/consultations/", SECRETARIAT_ONLY, 400),
+    ("/papers/{confidential_paper}/consultations/", SECRETARIAT_ONLY_CONFIDENTIAL, 400),
+    ("/papers/{public_paper}/consultations/{public_step}", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/consultations/{public_step}/move", SECRETARIAT_ONLY, 400),
+    ("/papers/{public_paper}/consultations/{public_step}/remove", SECRETARIAT_ONLY, 400),
 ]
 
 

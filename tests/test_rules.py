@@ -127,6 +127,14 @@ def test_settings_reject_bad_values(tmp_path):
         load_settings({"COUNCIL_ENV": "staging", "COUNCIL_VAR_DIR": str(tmp_path)})
     with pytest.raises(ConfigurationError, match="whole number"):
         load_settings({"COUNCIL_VAR_DIR": str(tmp_path), "COUNCIL_LOGIN_MAX_FAILURES": "viele"})
+    with pytest.raises(ConfigurationError, match="at least 1"):
+        load_settings({"COUNCIL_VAR_DIR": str(tmp_path), "COUNCIL_MAX_UPLOAD_BYTES": "0"})
+
+
+def test_upload_limit_defaults_to_20_mib_and_can_be_set(tmp_path):
+    assert load_settings({"COUNCIL_VAR_DIR": str(tmp_path)}).max_upload_bytes == 20 * 1024 * 1024
+    settings = load_settings({"COUNCIL_VAR_DIR": str(tmp_path), "COUNCIL_MAX_UPLOAD_BYTES": "1048576"})
+    assert settings.max_upload_bytes == 1048576
 
 
 def test_settings_normalise_postgres_urls_and_hide_passwords(tmp_path):

@@ -34,6 +34,7 @@ class World:
     committee: Organization
     advisory_board: Organization
     faction: Organization
+    department: Organization
     past_meeting: Meeting
     next_meeting: Meeting
     public_item: AgendaItem
@@ -57,7 +58,8 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
     committee = Organization(body_id=body.id, kind=OrganizationKind.COMMITTEE, name="Hauptausschuss", statutory_seats=3)
     board = Organization(body_id=body.id, kind=OrganizationKind.ADVISORY_BOARD, name="Seniorenbeirat")
     faction = Organization(body_id=body.id, kind=OrganizationKind.FACTION, name="Fraktion Blau", short_name="Blau")
-    session.add_all([term, location, committee, board, faction])
+    department = Organization(body_id=body.id, kind=OrganizationKind.DEPARTMENT, name="Hauptamt", short_name="10")
+    session.add_all([term, location, committee, board, faction, department])
     await session.flush()
 
     people: dict[str, Person] = {}
@@ -114,6 +116,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         title="Radweg am Stadtpark",
         date=dt.date(2024, 9, 1),
         proposed_resolution="Der Hauptausschuss beschließt den Bau des Radwegs.",
+        published_at=dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC),
     )
     confidential_paper = Paper(
         body_id=body.id,
@@ -122,6 +125,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         title=f"Grundstücksankauf Flurstück 12 {CONFIDENTIAL_MARKER}",
         date=dt.date(2024, 9, 1),
         public=False,
+        published_at=dt.datetime(2024, 9, 1, 8, tzinfo=dt.UTC),
     )
     session.add_all([public_paper, confidential_paper])
     await session.flush()
@@ -198,6 +202,7 @@ async def build_world(session: AsyncSession, today: dt.date | None = None) -> Wo
         committee=committee,
         advisory_board=board,
         faction=faction,
+        department=department,
         past_meeting=past,
         next_meeting=upcoming,
         public_item=public_item,

@@ -26,13 +26,16 @@ from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
 from web.controllers.console import ConsoleController
+from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
-from web.controllers.meetings import MeetingController, PaperController
+from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
 from web.controllers.minutes_approval import MinutesApprovalController
 from web.controllers.minutes_documents import MinutesDocumentController
+from web.controllers.paper_files import FileController, PaperFileController
+from web.controllers.papers import PaperController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.scheduling import SchedulingController
 from web.controllers.voting import MemberVotingController, PollController
@@ -92,6 +95,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             SchedulingController,
             AgendaController,
             PaperController,
+            PaperFileController,
+            ConsultationController,
+            FileController,
             UserAdminController,
             ConsoleController,
             AttendanceController,
@@ -125,5 +131,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings, "sessionmaker": sessions}),
+        # Room for one upload of the allowed size and the form around it; the upload itself is checked
+        # against the limit and answered with the form and a message.
+        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         debug=False,
     )

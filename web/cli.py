@@ -50,8 +50,10 @@ def _prepare_database(settings: Settings) -> None:
 
 def _load_demo(settings: Settings) -> None:
     from council.demo import DEMO_LOGINS, load_demo
+    from council.files.storage import FileStorage
 
-    summary = _in_transaction(settings, load_demo)
+    storage = FileStorage(settings.file_storage)
+    summary = _in_transaction(settings, lambda session: load_demo(session, storage=storage))
     if summary.created:
         click.echo("Demodaten der Stadt Musterstadt geladen.")
     else:

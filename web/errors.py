@@ -16,6 +16,7 @@ from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
@@ -37,6 +38,7 @@ TITLES = {
     HTTP_404_NOT_FOUND: "Nicht gefunden",
     HTTP_405_METHOD_NOT_ALLOWED: "Methode nicht erlaubt",
     HTTP_409_CONFLICT: "Nicht möglich",
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE: "Datei zu groß",
     HTTP_429_TOO_MANY_REQUESTS: "Zu viele Versuche",
     HTTP_500_INTERNAL_SERVER_ERROR: "Interner Fehler",
 }

@@ -9,6 +9,7 @@ from council.bodies.models import MembershipRole, OrganizationKind, RuleSet
 from council.meetings.models import AttendanceStatus, MeetingMode, MeetingState
 from council.messages import N_
 from council.minutes.models import ApprovalVia, MinutesState, SignatureRole
+from council.papers.listing import PaperState
 from council.papers.models import ConsultationRole, PaperKind
 from council.resolutions.deadlines import Recurrence
 from council.resolutions.models import TaskStatus
@@ -48,6 +49,9 @@ _PAIRS: tuple[tuple[Enum, str], ...] = (
     (PaperKind.ANSWER, N_("Antwort")),
     (PaperKind.INFORMATION, N_("Mitteilungsvorlage")),
     (PaperKind.AMENDMENT, N_("Änderungsantrag")),
+    (PaperState.DRAFT, N_("Entwurf")),
+    (PaperState.PUBLISHED, N_("veröffentlicht")),
+    (PaperState.WITHDRAWN, N_("zurückgezogen")),
     (ConsultationRole.PRIOR_DELIBERATION, N_("Vorberatung")),
     (ConsultationRole.DECISION, N_("Entscheidung")),
     (ConsultationRole.INFORMATION, N_("Kenntnisnahme")),

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.demo.confidential import CONFIDENTIAL_PAPERS
-from council.demo.schedule import format_number
 from council.demo.seed_papers import SEED_PAPERS, PaperSpec
 from council.demo.structure import Directory
+from council.numbering.patterns import PAPER_FIELDS, format_number
 from council.papers.models import Consultation, Paper, PaperKind, Submitter
 
 ALL_PAPERS: tuple[PaperSpec, ...] = SEED_PAPERS + CONFIDENTIAL_PAPERS
@@ -33,7 +33,7 @@ def draw_reference(spec: PaperSpec, index: int, day: dt.date, directory: Directo
     faction = ""
     if spec.kind is PaperKind.MOTION:
         faction = directory.organizations[spec.submitters[0]].short_name or ""
-    return format_number(pattern, day.timetuple().tm_yday * 6 + index, day, faction=faction)
+    return format_number(pattern, day.timetuple().tm_yday * 6 + index, day.year, faction=faction, allowed=PAPER_FIELDS)
 
 
 async def build_papers(
@@ -58,6 +58,8 @@ async def build_papers(
             proposed_resolution=spec.proposed_resolution,
             reasons=spec.reasons,
             public=spec.public,
+            # Published in the morning of the paper's day, as the secretariat releases them.
+            published_at=dt.datetime.combine(day, dt.time(8, 0), tzinfo=dt.UTC),
             lead_department_id=department.id if department else None,
         )
     assert drawn <= 6, "draw_reference keeps numbers unique only for up to six drawn papers"

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from council.numbering.patterns import format_number
+
 TERM_NAME = "Wahlperiode 2024–2029"
 TERM_START = dt.date(2024, 7, 1)
 TERM_END = dt.date(2029, 6, 30)
@@ -77,11 +79,6 @@ def meeting_numbers(days: dict[str, dt.date]) -> dict[str, int]:
     return numbers
 
 
-def format_number(pattern: str, seq: int, day: dt.date, **extra: str) -> str:
-    """Fill a body's numbering pattern such as "VO/{yyyy}/{seq:05}" or "{seq}/{yy}"."""
-    return pattern.format(seq=seq, yyyy=f"{day.year:04d}", yy=f"{day.year % 100:02d}", **extra)
-
-
 @dataclass
 class ResolutionRegister:
     """The body's resolution numbers, restarting each year.
@@ -98,4 +95,4 @@ class ResolutionRegister:
         start = (day.timetuple().tm_yday * 3) // 2
         seq = self._last.get(day.year, start) + 1
         self._last[day.year] = seq
-        return seq, format_number(self.pattern, seq, day)
+        return seq, format_number(self.pattern, seq, day.year)

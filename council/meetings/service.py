@@ -41,6 +41,10 @@ def item_paper_visible(meeting: Meeting, item: AgendaItem, viewer: Viewer) -> bo
     paper = item.consultation.paper if item.consultation else None
     if paper is None or paper.deleted:
         return False
+    if viewer.is_secretariat(meeting.organization.body_id):
+        return True
+    if not paper.published:
+        return False
     return paper.public or viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
 
 
@@ -119,7 +123,8 @@ async def recent_resolutions(session: AsyncSession, body_id: int, limit: int = 1
                 AgendaItem.resolution_text.is_not(None) | AgendaItem.resolution_number.is_not(None),
                 Meeting.deleted.is_(False),
                 Meeting.state == MeetingState.CLOSED,
-                (Paper.id.is_(None)) | (Paper.public.is_(True) & Paper.deleted.is_(False)),
+                (Paper.id.is_(None))
+                | (Paper.public.is_(True) & Paper.published_at.is_not(None) & Paper.deleted.is_(False)),
             )
             .options(selectinload(Meeting.organization))
             .order_by(Meeting.start.desc(), AgendaItem.position)

@@ -2,7 +2,7 @@
 
 A step waits until an item on the agenda of a meeting that takes place deals with it. It waits again when that
 item was postponed (vertagt) or its meeting was cancelled; it waits no longer once the paper was withdrawn
-(zurückgezogen) at any step.
+(zurückgezogen) at any step or by its submitters. A draft paper waits for nothing until it is published.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def _waiting_query(organization_id: int) -> Select[tuple[Consultation]]:
             Paper.deleted.is_(False),
             not_(_dealt_with(Consultation.id)),
             not_(_withdrawn()),
+            Paper.withdrawn_at.is_(None),
+            Paper.published_at.is_not(None),
         )
         .options(selectinload(Consultation.paper))
         .order_by(Paper.date, Paper.id, Consultation.position)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,8 +44,23 @@ class Paper(Record):
     lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
     # An Antwort answers an Anfrage, an Änderungsantrag amends a paper: the related paper.
     related_paper_id: Mapped[int | None] = mapped_column(ForeignKey("paper.id", ondelete="RESTRICT"))
+    # A replacement version (Neufassung, "VO/2014/01919/1") points at the original and counts from 1.
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("paper.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Drafts are the secretariat's until published; then the public flag decides who reads them.
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # A withdrawn paper stays readable with its state, when and why it was withdrawn.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
     lead_department: Mapped[Organization | None] = relationship(foreign_keys=[lead_department_id])
+    original: Mapped[Paper | None] = relationship(
+        remote_side="Paper.id", foreign_keys=[original_id], back_populates="replacements"
+    )
+    replacements: Mapped[list[Paper]] = relationship(
+        foreign_keys=[original_id], back_populates="original", order_by="Paper.version"
+    )
+    related_paper: Mapped[Paper | None] = relationship(remote_side="Paper.id", foreign_keys=[related_paper_id])
     submitters: Mapped[list[Submitter]] = relationship(back_populates="paper", order_by="Submitter.position")
     consultations: Mapped[list[Consultation]] = relationship(back_populates="paper", order_by="Consultation.position")
     files: Mapped[list[File]] = relationship(back_populates="paper", order_by="File.id")
@@ -52,7 +68,23 @@ class Paper(Record):
     __table_args__ = (
         UniqueConstraint("body_id", "reference"),
         CheckConstraint("related_paper_id IS NULL OR related_paper_id <> id", name="not_related_to_itself"),
+        CheckConstraint("original_id IS NULL OR original_id <> id", name="not_its_own_original"),
+        CheckConstraint("(original_id IS NULL) = (version = 0)", name="versions_have_an_original"),
+        CheckConstraint("(withdrawn_at IS NULL) = (withdrawal_reason IS NULL)", name="withdrawn_with_reason"),
     )
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def open_to_public(self) -> bool:
+        """What a visitor may read: published, public, not deleted."""
+        return self.published and self.public and not self.deleted
 
 
 class Submitter(Record):

@@ -10,23 +10,11 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.bodies.models import Body, Organization
-from council.db import Base, Record
+from council.db import Record
 from council.meetings.models import AgendaItem
 from council.resolutions.deadlines import Recurrence
 from council.types import enum_type
 from council.voting.rules import ItemResult
-
-
-class ResolutionCounter(Base):
-    """The last number given per body and year; incrementing this row is what makes numbers gapless and unique."""
-
-    __tablename__ = "resolution_counter"
-
-    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
-    last_seq: Mapped[int] = mapped_column()
-
-    __table_args__ = (CheckConstraint("last_seq >= 0", name="last_seq_not_negative"),)
 
 
 class Resolution(Record):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -15,9 +14,10 @@ from council.bodies.models import Body
 from council.errors import NotFound, ValidationFailed
 from council.meetings.models import AgendaItem, Meeting
 from council.messages import N_
+from council.numbering.counter import HighestUsed, continue_from, next_seq
+from council.numbering.patterns import format_number
 from council.papers.models import Consultation
-from council.resolutions.models import Resolution, ResolutionCounter, ResolutionVersion
-from council.resolutions.numbering import format_number
+from council.resolutions.models import Resolution, ResolutionVersion
 from council.voting.rules import ItemResult
 
 
@@ -26,52 +26,30 @@ def register_year(body: Body, at: dt.datetime) -> int:
     return at.astimezone(ZoneInfo(body.timezone)).year
 
 
-async def _ensure_counter(session: AsyncSession, body_id: int, year: int) -> None:
-    """Create the year's counter, continuing after the highest number already in the register (imports)."""
-    highest = await session.scalar(
-        select(func.coalesce(func.max(Resolution.seq), 0)).where(Resolution.body_id == body_id, Resolution.year == year)
-    )
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(ResolutionCounter)
-        .values(body_id=body_id, year=year, last_seq=highest or 0)
-        .on_conflict_do_nothing(index_elements=["body_id", "year"])
-    )
+RESOLUTION_SERIES = "resolution"
 
 
-async def _increment(session: AsyncSession, body_id: int, year: int) -> int | None:
-    result = await session.execute(
-        update(ResolutionCounter)
-        .where(ResolutionCounter.body_id == body_id, ResolutionCounter.year == year)
-        .values(last_seq=ResolutionCounter.last_seq + 1)
-        .returning(ResolutionCounter.last_seq)
-    )
-    return result.scalar_one_or_none()
+def _highest_resolution(session: AsyncSession, body_id: int, year: int) -> HighestUsed:
+    async def highest() -> int:
+        found = await session.scalar(
+            select(func.coalesce(func.max(Resolution.seq), 0)).where(
+                Resolution.body_id == body_id, Resolution.year == year
+            )
+        )
+        return int(found or 0)
+
+    return highest
 
 
-async def next_seq(session: AsyncSession, body_id: int, year: int) -> int:
-    """Increment the counter row first: the write takes the row lock (PostgreSQL) or the database write lock
-    (SQLite) before anything is read, so concurrent decisions queue here and numbers stay gapless. A rollback of
-    the deciding transaction takes its number back with it."""
-    seq = await _increment(session, body_id, year)
-    if seq is None:
-        await _ensure_counter(session, body_id, year)
-        seq = await _increment(session, body_id, year)
-    assert seq is not None
-    return seq
+async def next_resolution_seq(session: AsyncSession, body_id: int, year: int) -> int:
+    return await next_seq(session, body_id, RESOLUTION_SERIES, year, _highest_resolution(session, body_id, year))
 
 
 async def continue_register_from(session: AsyncSession, body: Body, year: int, last_seq: int) -> None:
     """When a municipality switches systems mid-year: the next number follows the old system's last one."""
-    if last_seq < 0:
-        raise ValidationFailed({"last_seq": N_("Die letzte Nummer darf nicht negativ sein.")})
-    await _ensure_counter(session, body.id, year)
-    counter = await session.get(ResolutionCounter, (body.id, year), with_for_update=True, populate_existing=True)
-    assert counter is not None
-    if last_seq < counter.last_seq:
-        raise ValidationFailed({"last_seq": N_("Nummern werden nie wiederverwendet: der Zähler steht schon höher.")})
-    counter.last_seq = last_seq
-    await session.flush()
+    await continue_from(
+        session, body.id, RESOLUTION_SERIES, year, last_seq, _highest_resolution(session, body.id, year)
+    )
 
 
 async def register_decision(
@@ -93,7 +71,7 @@ async def register_decision(
     if await session.scalar(select(Resolution.id).where(Resolution.agenda_item_id == item.id)) is not None:
         raise ValidationFailed({"result": N_("Zu diesem Tagesordnungspunkt ist bereits ein Beschluss eingetragen.")})
     year = register_year(body, decided_at)
-    seq = await next_seq(session, body.id, year)
+    seq = await next_resolution_seq(session, body.id, year)
     resolution = Resolution(
         body_id=body.id,
         year=year,
@@ -214,7 +192,7 @@ def resolution_visible(resolution: Resolution, viewer: Viewer) -> bool:
     if viewer.may_see_confidential(organization.body_id, organization.id):
         return True
     paper = item.consultation.paper if item.consultation else None
-    return item.public and not item.deleted and (paper is None or paper.public)
+    return item.public and not item.deleted and (paper is None or paper.open_to_public)
 
 
 async def visible_resolutions(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is there: a PostgreSQL server and a Redis server answering at
-# COUNCIL_TEST_POSTGRES_URL / COUNCIL_TEST_REDIS_URL, and Debian's Chromium at /usr/bin/chromium.
+# COUNCIL_TEST_POSTGRES_URL / COUNCIL_TEST_REDIS_URL, Debian's Chromium at /usr/bin/chromium, and Pango for WeasyPrint.
 # Uses what already runs, starts what is installed but stopped, installs what is missing (apt-get).
 # Idempotent: running it again when everything answers changes nothing.
 set -euo pipefail
@@ -162,6 +162,12 @@ fi
 if is_local_host "$REDIS_HOST" && ! command -v redis-server >/dev/null 2>&1; then
     missing+=(redis-server)
 fi
+# WeasyPrint (the demo's PDF documents, the upload tests' PDFs) needs Pango and a font.
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+    if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" != "install ok installed" ]; then
+        missing+=("$package")
+    fi
+done
 if ! chromium_complete; then
     # Maybe an install is running right now: let it finish before deciding.
     wait_for_apt
@@ -171,7 +177,7 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
 else
-    log "packages present: PostgreSQL, Redis, Chromium"
+    log "packages present: PostgreSQL, Redis, Chromium, Pango"
 fi
 
 # --- Start what is stopped --------------------------------------------------------------------------------

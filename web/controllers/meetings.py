@@ -1,4 +1,4 @@
-"""Meetings and papers as the public and the members read them."""
+"""Meetings as the public and the members read them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from council.bodies.models import Body
 from council.meetings.service import get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
-from council.papers.service import get_paper
 from council.voting.polls import may_conduct
 from web.pages import page
 
@@ -45,18 +44,3 @@ class MeetingController(Controller):
             conduct=may_conduct(viewer, meeting),
             minutes=await minutes_link(db_session, meeting, viewer),
         )
-
-
-class PaperController(Controller):
-    path = "/papers"
-
-    @get("/{paper_id:int}", name="paper")
-    async def show(
-        self,
-        paper_id: FromPath[int],
-        db_session: NamedDependency[AsyncSession],
-        viewer: NamedDependency[Viewer],
-        municipality: NamedDependency[Body | None],
-    ) -> Template:
-        paper = await get_paper(db_session, paper_id, viewer)
-        return page("papers/show.html", viewer=viewer, body=municipality, paper=paper)
