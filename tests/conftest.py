@@ -107,7 +107,8 @@ async def app(settings: Settings, engine: AsyncEngine, backend: str) -> AsyncIte
 @pytest.fixture
 async def running_app(app: Litestar) -> AsyncIterator[Litestar]:
     """The app with its lifespan run once, on the test's own event loop, shared by all clients of a test."""
-    async with LifespanManager(app):  # type: ignore[arg-type]  # Litestar's ASGI types are narrower
+    # A generous start-up timeout: on a busy CI machine the default 5 s is not always enough.
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):  # type: ignore[arg-type]
         yield app
 
 

@@ -36,8 +36,8 @@ async def test_a_login_in_one_process_is_known_to_another(database_url: str, wor
     redis = Redis.from_url(REDIS_URL)
     try:
         async with (
-            LifespanManager(first),  # type: ignore[arg-type]
-            LifespanManager(second),  # type: ignore[arg-type]
+            LifespanManager(first, startup_timeout=60),  # type: ignore[arg-type]
+            LifespanManager(second, startup_timeout=60),  # type: ignore[arg-type]
             browser_client(first) as one,
             browser_client(second) as other,
         ):
