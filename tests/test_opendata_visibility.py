@@ -36,6 +36,10 @@ async def test_query_forms_agree_with_the_rules_on_demo_and_world(session: Async
     await add_open_data_scene(session, world)
     # A deleted public item: neither form shows it as a live item.
     await session.execute(update(AgendaItem).where(AgendaItem.id == world.public_item.id).values(deleted=True))
+    # A public paper taken back to draft: the secretariat's until it is published again.
+    draft_id = await session.scalar(select(Paper.id).where(Paper.public.is_(True)).order_by(Paper.id).limit(1))
+    assert draft_id is not None
+    await session.execute(update(Paper).where(Paper.id == draft_id).values(published_at=None))
     session.expire_all()
 
     public_items = await ids(session, AgendaItem, public_agenda_items())
@@ -51,6 +55,7 @@ async def test_query_forms_agree_with_the_rules_on_demo_and_world(session: Async
     papers = list(await session.scalars(select(Paper).options(selectinload(Paper.consultations))))
     by_id = {paper.id: paper for paper in papers}
     assert {p.id for p in papers if paper_visible(p, ANONYMOUS)} == await ids(session, Paper, public_papers())
+    assert draft_id not in await ids(session, Paper, public_papers())
 
     shown_by_consultation: dict[int, list[bool]] = {}
     for meeting in meetings_with_items:

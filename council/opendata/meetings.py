@@ -21,7 +21,7 @@ from council.opendata.visibility import public_agenda_items
 from council.papers.models import Consultation, Paper
 
 # What item_paper_visible reads of a paper: an item's paper is loaded for that only.
-PAPER_VISIBILITY = (Paper.public, Paper.deleted, Paper.body_id)
+PAPER_VISIBILITY = (Paper.public, Paper.deleted, Paper.body_id, Paper.published_at)
 
 
 @dataclass(frozen=True)

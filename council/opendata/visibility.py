@@ -36,8 +36,9 @@ def public_agenda_items(items: Any = AgendaItem) -> ColumnElement[bool]:
 
 
 def public_papers() -> ColumnElement[bool]:
-    """``paper_visible(paper, ANONYMOUS)``: a confidential paper is for its organizations' members only."""
-    return Paper.public.is_(True)
+    """``paper_visible(paper, ANONYMOUS)``: a draft is the secretariat's, a confidential paper is for its
+    organizations' members only."""
+    return and_(Paper.public.is_(True), Paper.published_at.is_not(None))
 
 
 def public_consultations() -> ColumnElement[bool]:
