@@ -6,112 +6,34 @@ tests use Playwright's sync API with the system chromium (no browser is ever dow
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from council.demo import DEMO_LOGINS
+from tests.servers import Server, chromium, serve_demo
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP_SECONDS = 60
 MEMBER = next(login for login in DEMO_LOGINS if login.username == "demo-mitglied")
 # Wrong passwords go to another account, so the member's login is never throttled by them.
 OTHER = next(login for login in DEMO_LOGINS if login.username == "demo-beirat")
 
 
-@dataclass(frozen=True)
-class Server:
-    base_url: str
-    stdout: Path
-    stderr: Path
-
-    def output(self) -> str:
-        return self.stdout.read_text(encoding="utf-8", errors="replace")
-
-    def logs(self) -> str:
-        return f"stdout:\n{self.output()}\nstderr:\n{self.stderr.read_text(encoding='utf-8', errors='replace')}"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"council serve exited with {process.returncode}\n{server.logs()}")
-        try:
-            if httpx.get(f"{server.base_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"council serve did not answer /health within {STARTUP_SECONDS} s\n{server.logs()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("COUNCIL_")}
-    env.update(COUNCIL_VAR_DIR=str(tmp / "var"), COUNCIL_ENV="development", PYTHONUNBUFFERED="1")
-    result = Server(f"http://127.0.0.1:{port}", tmp / "stdout.txt", tmp / "stderr.txt")
-    council = Path(sys.executable).with_name("council")
-    with result.stdout.open("wb") as out, result.stderr.open("wb") as err:
-        process = subprocess.Popen(
-            [str(council), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-        )
-        try:
-            _wait_until_healthy(process, result)
-            yield result
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+    with serve_demo(tmp_path_factory.mktemp("serve")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
