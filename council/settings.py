@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from council.errors import ConfigurationError
 
 PREFIX = "COUNCIL_"
+NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class Settings:
     var_dir: Path = Path("var")
     database_url: str = ""
     redis_url: str | None = None
+    # Prefix of every Redis key and channel: several deployments (or test runs) may share one Redis.
+    redis_namespace: str = "council"
     secret_key: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
     file_storage: Path = Path("var/files")
@@ -46,6 +50,7 @@ class Settings:
             "environment": self.environment,
             "database_url": _without_password(self.database_url),
             "redis_url": _without_password(self.redis_url) if self.redis_url else "(keine, Kanäle im Prozess)",
+            "redis_namespace": self.redis_namespace,
             "public_base_url": self.public_base_url,
             "file_storage": str(self.file_storage),
             "max_upload_bytes": str(self.max_upload_bytes),
@@ -93,6 +98,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         database_url=database_url,
         redis_url=get("REDIS_URL"),
+        redis_namespace=_namespace(get("REDIS_NAMESPACE", "council") or "council"),
         secret_key=secret_key,
         public_base_url=(get("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
         file_storage=Path(get("FILE_STORAGE") or str(var_dir / "files")),
@@ -109,6 +115,12 @@ def _int(value: str | None, name: str) -> int:
         return int(value or "")
     except ValueError:
         raise ConfigurationError(f"{PREFIX}{name} must be a whole number") from None
+
+
+def _namespace(value: str) -> str:
+    if not NAMESPACE.fullmatch(value):
+        raise ConfigurationError(f"{PREFIX}REDIS_NAMESPACE may hold letters, digits, '-' and '_' (at most 60)")
+    return value
 
 
 def _positive(value: int, name: str) -> int:

@@ -17,6 +17,7 @@ from council.voting.models import Poll, PollKind, PollState, Vote
 from tests.voting_scene import build_scene, start_poll
 from tests.web_helpers import csrf_token_from, log_in, submit_form
 from tests.world import CONFIDENTIAL_MARKER, PASSWORD
+from web.live import public_channel
 
 
 async def token(http) -> str:
@@ -314,7 +315,7 @@ async def test_live_pages_never_show_a_non_public_poll_to_the_public(sessions, w
     scene = await build_scene(sessions, world)
     await start_poll(sessions, world, scene.confidential_item_id)
     channels = running_app.plugins.get(ChannelsPlugin)
-    async with channels.start_subscription([f"meeting.{scene.meeting_id}.public"]) as subscriber:
+    async with channels.start_subscription([public_channel("council", scene.meeting_id)]) as subscriber:
         await running_app.state.broadcaster.push(scene.meeting_id)
         pushed = await asyncio.wait_for(anext(subscriber.iter_events()), timeout=5)
     assert CONFIDENTIAL_MARKER not in pushed.decode()
@@ -333,7 +334,7 @@ async def test_closing_pushes_the_result_to_public_listeners(sessions, world, lo
     secretariat = await login("secretariat")
     csrf = await token(secretariat)
     channels = running_app.plugins.get(ChannelsPlugin)
-    async with channels.start_subscription([f"meeting.{scene.meeting_id}.public"]) as subscriber:
+    async with channels.start_subscription([public_channel("council", scene.meeting_id)]) as subscriber:
         closed = await secretariat.post(
             f"/polls/{poll_id}/close", headers={"x-csrftoken": csrf}, follow_redirects=False
         )

@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     @asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
         """Live pushes and the audit sealer run beside the requests for the app's lifetime."""
-        broadcaster = LiveBroadcaster(channels, sessions, build_environment())
+        broadcaster = LiveBroadcaster(channels, sessions, build_environment(), settings.redis_namespace)
         app.state.broadcaster = broadcaster
         await broadcaster.start()
         sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")

@@ -33,17 +33,19 @@ log = logging.getLogger("council.live")
 COALESCE_SECONDS = 0.2
 
 
-def public_channel(meeting_id: int) -> str:
-    return f"meeting.{meeting_id}.public"
+def public_channel(namespace: str, meeting_id: int) -> str:
+    """Channel names carry the Redis namespace: deployments sharing one Redis must not hear each other."""
+    return f"{namespace}.meeting.{meeting_id}.public"
 
 
-def internal_channel(meeting_id: int) -> str:
-    return f"meeting.{meeting_id}.internal"
+def internal_channel(namespace: str, meeting_id: int) -> str:
+    return f"{namespace}.meeting.{meeting_id}.internal"
 
 
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
     if settings.redis_url:
-        backend: Any = RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url), key_prefix="council-live")
+        redis = Redis.from_url(settings.redis_url)
+        backend: Any = RedisChannelsPubSubBackend(redis=redis, key_prefix=f"{settings.redis_namespace}-live")
     else:
         backend = MemoryChannelsBackend()
     # A slow screen loses old pushes, never blocks the others: each push carries the whole current state.
@@ -57,9 +59,14 @@ def channels_plugin(settings: Settings) -> ChannelsPlugin:
 
 class LiveBroadcaster:
     def __init__(
-        self, channels: ChannelsPlugin, sessions: async_sessionmaker[AsyncSession], templates: Environment
+        self,
+        channels: ChannelsPlugin,
+        sessions: async_sessionmaker[AsyncSession],
+        templates: Environment,
+        namespace: str,
     ) -> None:
         self._channels = channels
+        self._namespace = namespace
         self._sessions = sessions
         self._templates = templates
         self._dirty: set[int] = set()
@@ -103,8 +110,9 @@ class LiveBroadcaster:
         async with self._sessions() as session:
             state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
             html = self._templates.get_template("live/_public_panel.html").render(live=state)
-        await self._channels.wait_published({"event": "live", "html": html}, public_channel(meeting_id))
-        await self._channels.wait_published({"event": "changed"}, internal_channel(meeting_id))
+        namespace = self._namespace
+        await self._channels.wait_published({"event": "live", "html": html}, public_channel(namespace, meeting_id))
+        await self._channels.wait_published({"event": "changed"}, internal_channel(namespace, meeting_id))
 
 
 async def stream(channels: ChannelsPlugin, names: list[str]) -> AsyncIterator[tuple[str, str]]:

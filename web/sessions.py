@@ -57,5 +57,5 @@ def session_config(settings: Settings) -> SessionConfig:
 def session_store(settings: Settings) -> Store:
     """Redis when configured (several app processes share sessions), otherwise files under var/."""
     if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace="council-sessions")
+        return RedisStore.with_client(url=settings.redis_url, namespace=f"{settings.redis_namespace}-sessions")
     return FileStore(path=settings.var_dir / "sessions", create_directories=True)

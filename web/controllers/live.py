@@ -16,6 +16,7 @@ from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.db import utcnow
 from council.meetings.attendance import load_meeting
+from council.settings import Settings
 from council.voting.live import live_state
 from web.auth import viewer_of
 from web.live import internal_channel, public_channel, stream
@@ -73,9 +74,10 @@ class LiveController(Controller):
         # A short session of its own: a stream lasts hours and must not hold a database connection.
         async with sessions() as session:
             meeting = await load_meeting(session, meeting_id)
-        names = [public_channel(meeting_id)]
+        settings: Settings = request.app.state.settings
+        names = [public_channel(settings.redis_namespace, meeting_id)]
         if viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id):
-            names.append(internal_channel(meeting_id))
+            names.append(internal_channel(settings.redis_namespace, meeting_id))
         return ServerSentEvent(
             _messages(channels, names), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
