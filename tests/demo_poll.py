@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -87,8 +88,11 @@ async def _prepare(database_url: str) -> DemoMeeting:
 
 
 def prepare_voters(database_url: str) -> DemoMeeting:
-    """Logins for every regular member of the demo's next Hauptausschuss meeting. Call outside a running loop."""
-    return asyncio.run(_prepare(database_url))
+    """Logins for every regular member of the demo's next Hauptausschuss meeting.
+
+    In a thread of its own: Playwright's sync API keeps an event loop running in the test's thread."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, _prepare(database_url)).result()
 
 
 def log_in(http: httpx.Client, username: str, password: str = DEMO_PASSWORD) -> str:

@@ -71,6 +71,7 @@ async def vote_page(
         own_conflict=any(c.person_id == viewer.person_id for c in conflicts),
         choices=choices,
         errors=errors or {},
+        partial=partial,
         status_code=status,
     )
 
