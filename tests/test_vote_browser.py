@@ -15,7 +15,7 @@ from tests.servers import Server, chromium, serve_demo
 
 pytestmark = pytest.mark.browser
 CHAIR = "demo-vorsitz"
-RESULT = "Ja: 2, Nein: 1, Enthaltungen: 0, Befangen: 0"
+RESULT = "Ja: 2, Nein: 1, Enthaltungen: 1, Befangen: 0"
 # Set on the window once a screen is loaded: still there at the end means the page was never reloaded.
 MARK = "window.__notReloaded = true"
 
@@ -32,8 +32,10 @@ def browser() -> Iterator[Browser]:
         yield running
 
 
-def _screen(browser: Browser, server: Server, username: str | None, path: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=server.base_url, locale="de-DE")
+def _screen(
+    browser: Browser, server: Server, username: str | None, path: str, *, javascript: bool = True
+) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(base_url=server.base_url, locale="de-DE", java_script_enabled=javascript)
     context.set_default_timeout(15_000)
     page = context.new_page()
     if username is not None:
@@ -47,9 +49,11 @@ def _screen(browser: Browser, server: Server, username: str | None, path: str) -
 
 
 def vote(page: Page, choice: str) -> None:
-    """Choose, then confirm, as a member does on the phone."""
-    page.once("dialog", lambda dialog: dialog.accept())
+    """Choose, look at the choice, confirm: two steps, the same with or without JavaScript."""
     page.get_by_role("button", name=choice, exact=True).click()
+    expect(page.locator(".pending")).to_have_text(f"Ihre Stimme: {choice}")
+    expect(page.locator(".receipt")).to_have_count(0)
+    page.get_by_role("button", name="Bestätigen").click()
     expect(page.locator(".receipt")).to_contain_text(f"Ihre Stimme: {choice}")
 
 
@@ -64,17 +68,22 @@ def test_three_members_vote_the_chair_closes_and_every_screen_shows_the_result(
     with httpx.Client(base_url=server.base_url, timeout=30) as secretariat:
         log_in(secretariat, SECRETARIAT)
         open_named_poll(secretariat, demo)
-    members = [v.username for v in demo.voters if v.username != CHAIR][:3]
+    members = [v.username for v in demo.voters if v.username != CHAIR][:4]
     vote_path = f"/meetings/{demo.meeting_id}/vote"
-    screens = [_screen(browser, server, name, vote_path) for name in members]
+    screens = [_screen(browser, server, name, vote_path) for name in members[:3]]
+    # A fourth member's phone runs no JavaScript: plain forms, a page per step.
+    plain_context, plain = _screen(browser, server, members[3], vote_path, javascript=False)
     chair_context, chair = _screen(browser, server, CHAIR, f"/meetings/{demo.meeting_id}/console")
     public_context, public = _screen(browser, server, None, f"/meetings/{demo.meeting_id}/live")
     try:
         for (_, page), choice in zip(screens, ["Ja", "Ja", "Nein"], strict=True):
             vote(page, choice)
+        plain.get_by_role("button", name="Ja", exact=True).click()
+        plain.get_by_role("link", name="Ändern").click()  # changes their mind before confirming
+        vote(plain, "Enthaltung")
         for page in [*(p for _, p in screens), public]:
             page.evaluate(MARK)
-        expect(public.locator(".progress-text")).to_contain_text(f"3 von {len(demo.voters)} haben abgestimmt")
+        expect(public.locator(".progress-text")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
         announcement = screens[0][1].locator("#vote-announcement")
         expect(announcement).to_have_attribute("aria-live", "polite")
         expect(announcement).to_have_attribute("role", "status")
@@ -93,5 +102,5 @@ def test_three_members_vote_the_chair_closes_and_every_screen_shows_the_result(
         expect(announcement).to_contain_text("mehrheitlich beschlossen")
         expect(announcement).to_have_attribute("data-mark", "kept")
     finally:
-        for context, _ in [*screens, (chair_context, chair), (public_context, public)]:
+        for context, _ in [*screens, (plain_context, plain), (chair_context, chair), (public_context, public)]:
             context.close()

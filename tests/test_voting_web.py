@@ -38,11 +38,55 @@ async def test_member_votes_on_own_device_and_sees_the_receipt(sessions, world, 
     screen = await member.get(f"/meetings/{scene.meeting_id}/vote")
     assert screen.status_code == 200
     assert 'name="choice" value="yes"' in screen.text
-    response = await submit_form(member, f"/meetings/{scene.meeting_id}/vote", f"/polls/{poll_id}/votes", choice="yes")
+    chosen = await submit_form(member, f"/meetings/{scene.meeting_id}/vote", f"/polls/{poll_id}/votes", choice="yes")
+    assert chosen.status_code == 200
+    assert 'data-pending="yes"' in chosen.text
+    assert 'name="confirm" value="1"' in chosen.text
+    response = await member.post(
+        f"/polls/{poll_id}/votes",
+        data={"_csrf_token": csrf_token_from(chosen.text), "choice": "yes", "confirm": "1"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     after = await member.get(f"/meetings/{scene.meeting_id}/vote")
     assert "Ihre Stimme: Ja" in after.text
     assert 'name="choice" value="yes"' not in after.text
+
+
+async def test_choosing_a_vote_on_screen_stores_nothing_until_confirmed(sessions, world, login):
+    scene = await build_scene(sessions, world)
+    poll_id = await start_poll(sessions, world, scene.item_id)
+    member = await login("member")
+    screen = f"/meetings/{scene.meeting_id}/vote"
+    chosen = await submit_form(member, screen, f"/polls/{poll_id}/votes", choice="no")
+    assert chosen.status_code == 200
+    assert "Ihre Stimme: Nein" in chosen.text
+    assert f'href="{screen}"' in chosen.text  # "Ändern" goes back to the buttons
+    # A live push refreshes the panel: the choice waiting for confirmation stays on screen.
+    panel = await member.get(f"{screen}/panel?choice=no")
+    assert 'data-pending="no"' in panel.text
+    assert 'hx-swap-oob="innerHTML"' in panel.text
+    assert "Bitte bestätigen" in panel.text
+    assert 'data-pending="' not in (await member.get(f"{screen}/panel?choice=vielleicht")).text
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Vote).where(Vote.poll_id == poll_id)) == 0
+    bad = await submit_form(member, screen, f"/polls/{poll_id}/votes", choice="vielleicht")
+    assert bad.status_code == 400
+
+
+async def test_choosing_is_refused_like_casting_for_a_member_who_may_not_vote(sessions, world, login):
+    scene = await build_scene(sessions, world)
+    poll_id = await start_poll(sessions, world, scene.item_id)
+    outsider = await login("other_committee_member")
+    csrf = await token(outsider)
+    refused = await outsider.post(f"/polls/{poll_id}/votes", data={"_csrf_token": csrf, "choice": "yes"})
+    assert refused.status_code == 403
+    member = await login("member")
+    assert (await post_vote(member, poll_id, "yes", await token(member))).status_code == 201
+    again = await submit_form(member, f"/meetings/{scene.meeting_id}/vote", f"/polls/{poll_id}/votes", choice="no")
+    assert again.status_code == 409
+    assert "bereits abgestimmt" in again.text
+    assert 'data-pending="' not in again.text
 
 
 async def test_refused_votes_answer_json_errors_and_change_nothing(sessions, world, login, client):

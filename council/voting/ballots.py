@@ -59,14 +59,29 @@ async def _lock_open(session: AsyncSession, poll_id: int) -> None:
         raise PollNotOpen()
 
 
-async def cast_vote(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Receipt:
-    """The member's own vote. One per member and poll, enforced by a unique constraint."""
+async def _own_ballot(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Poll:
     if viewer.person_id is None:
         raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
     poll = await get_poll(session, poll_id)
     if poll.kind is PollKind.OPEN:
         raise ValidationFailed({"poll": N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")})
     await _check(session, poll, viewer.person_id, choice, now)
+    return poll
+
+
+async def check_ballot(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> None:
+    """What ``cast_vote`` would refuse, refused before the member confirms: the confirmation step stores nothing."""
+    poll = await _own_ballot(session, poll_id, viewer, choice, now)
+    assert viewer.person_id is not None
+    changeable = poll.kind is PollKind.NAMED and poll.meeting.organization.body.votes_changeable
+    if not changeable and await own_vote(session, poll, viewer.person_id) is not None:
+        raise AlreadyVoted()
+
+
+async def cast_vote(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Receipt:
+    """The member's own vote. One per member and poll, enforced by a unique constraint."""
+    poll = await _own_ballot(session, poll_id, viewer, choice, now)
+    assert viewer.person_id is not None
     receipt = await _store(session, poll, viewer.person_id, choice, now, recorded_by=None)
     _audit(session, poll, viewer, viewer.person_id, receipt)
     return receipt

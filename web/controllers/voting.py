@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +17,10 @@ from council.db import utcnow
 from council.errors import PermissionDenied, ValidationFailed
 from council.meetings.attendance import check_in, load_meeting
 from council.messages import N_
-from council.voting.ballots import cast_vote, named_votes, own_vote, record_vote, voted_person_ids
+from council.voting.ballots import cast_vote, check_ballot, named_votes, own_vote, record_vote, voted_person_ids
 from council.voting.conflicts import conflicts_of_item
 from council.voting.live import live_state
+from council.voting.models import PollKind
 from council.voting.polls import (
     cancel_poll,
     close_poll,
@@ -46,8 +47,10 @@ async def vote_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     partial: bool = False,
+    pending: Choice | None = None,
 ) -> Template:
-    """The member's screen: the poll under way with large buttons, or the last result and own receipt."""
+    """The member's screen: the poll under way with large buttons, the chosen vote to confirm (``pending``), or
+    the last result and own receipt."""
     meeting = await load_meeting(db_session, meeting_id)
     if not viewer.is_member_of(meeting.organization_id) or viewer.person_id is None:
         raise PermissionDenied("vote screen")
@@ -59,6 +62,10 @@ async def vote_page(
     choices = list(Choice)
     if poll and not rules_for(poll, meeting.organization.body).abstention_allowed:
         choices.remove(Choice.ABSTAIN)
+    may_vote = poll is not None and poll.is_open and seat is not None and seat.entitled
+    may_change = poll is not None and poll.kind is PollKind.NAMED and meeting.organization.body.votes_changeable
+    if not may_vote or (receipt is not None and not may_change) or pending not in choices:
+        pending = None
     return page(
         "voting/_vote_panel.html" if partial else "voting/vote.html",
         viewer=viewer,
@@ -70,6 +77,7 @@ async def vote_page(
         receipt=receipt,
         own_conflict=any(c.person_id == viewer.person_id for c in conflicts),
         choices=choices,
+        pending=pending,
         errors=errors or {},
         partial=partial,
         status_code=status,
@@ -237,10 +245,16 @@ class PollController(Controller):
         municipality: NamedDependency[Body | None],
         data: FormData,
     ) -> Template | Redirect | Response[Any]:
-        """The member's own vote. A program (Accept: application/json) gets the receipt or the error as JSON."""
+        """The member's own vote, in two steps on screen: the chosen button shows the choice to confirm (nothing is
+        stored), the confirmation casts it. A program (Accept: application/json) casts in one step and gets the
+        receipt or the error as JSON."""
         meeting_id = (await get_poll(db_session, poll_id)).meeting_id
         try:
-            receipt = await cast_vote(db_session, poll_id, viewer, choice_from(data), utcnow())
+            choice = choice_from(data)
+            if not wants_json(request) and form_value(data, "confirm", 5) != "1":
+                await check_ballot(db_session, poll_id, viewer, choice, utcnow())
+                return await vote_page(db_session, viewer, municipality, meeting_id, pending=choice)
+            receipt = await cast_vote(db_session, poll_id, viewer, choice, utcnow())
         except ValidationFailed as exc:
             municipality = await rolled_back(db_session, municipality)
             if wants_json(request):
@@ -288,8 +302,11 @@ class MemberVotingController(Controller):
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Body | None],
+        choice: FromQuery[str | None] = None,
     ) -> Template:
-        return await vote_page(db_session, viewer, municipality, meeting_id, partial=True)
+        """The panel as a live push refreshes it; ``choice`` keeps a vote waiting for confirmation on screen."""
+        pending = Choice(choice) if choice in set(Choice) else None
+        return await vote_page(db_session, viewer, municipality, meeting_id, partial=True, pending=pending)
 
     @post("/check-in", name="check_in")
     async def check_in(
