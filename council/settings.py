@@ -31,6 +31,8 @@ class Settings:
     session_max_age_seconds: int = 8 * 3600
     # Largest document a secretary may upload (Anlagen); larger requests are refused before they are read.
     max_upload_bytes: int = 20 * 1024 * 1024
+    # A quiet live stream (SSE) gets a comment this often, so that proxies do not close it as idle.
+    live_keepalive_seconds: int = 15
 
     @property
     def is_production(self) -> bool:
@@ -104,6 +106,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         file_storage=Path(get("FILE_STORAGE") or str(var_dir / "files")),
         login_max_failures=_int(get("LOGIN_MAX_FAILURES", "5"), "LOGIN_MAX_FAILURES"),
         login_window_seconds=_int(get("LOGIN_WINDOW_SECONDS", "900"), "LOGIN_WINDOW_SECONDS"),
+        live_keepalive_seconds=_positive(
+            _int(get("LIVE_KEEPALIVE_SECONDS", "15"), "LIVE_KEEPALIVE_SECONDS"), "LIVE_KEEPALIVE_SECONDS"
+        ),
         max_upload_bytes=_positive(
             _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
         ),

@@ -29,3 +29,11 @@ def test_redis_namespace_defaults_to_council_and_prefixes_the_channels(tmp_path:
 def test_a_namespace_that_could_match_other_keys_is_refused(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigurationError, match="REDIS_NAMESPACE"):
         _settings(tmp_path, COUNCIL_REDIS_NAMESPACE=value)
+
+
+def test_keep_alive_defaults_to_fifteen_seconds_and_must_be_a_positive_number(tmp_path: Path) -> None:
+    assert _settings(tmp_path).live_keepalive_seconds == 15
+    assert _settings(tmp_path, COUNCIL_LIVE_KEEPALIVE_SECONDS="2").live_keepalive_seconds == 2
+    for value in ("0", "-1", "bald"):
+        with pytest.raises(ConfigurationError, match="LIVE_KEEPALIVE_SECONDS"):
+            _settings(tmp_path, COUNCIL_LIVE_KEEPALIVE_SECONDS=value)

@@ -115,10 +115,27 @@ class LiveBroadcaster:
         await self._channels.wait_published({"event": "changed"}, internal_channel(namespace, meeting_id))
 
 
-async def stream(channels: ChannelsPlugin, names: list[str]) -> AsyncIterator[tuple[str, str]]:
-    """(event, data) pairs for one SSE listener; Litestar ends the stream when the browser disconnects."""
+async def stream(
+    channels: ChannelsPlugin, names: list[str], keepalive_seconds: float
+) -> AsyncIterator[tuple[str, str] | None]:
+    """(event, data) pairs for one SSE listener, and None after ``keepalive_seconds`` without one: the caller
+    sends a comment then, so that proxies do not cut a stream that is quiet between votes. Litestar ends the
+    stream when the browser disconnects."""
     async with channels.start_subscription(names) as subscriber:
         yield "ready", ""
-        async for raw in subscriber.iter_events():
-            message = json.loads(raw)
-            yield str(message["event"]), str(message.get("html", ""))
+        events = aiter(subscriber.iter_events())
+        waiting: asyncio.Task[bytes] | None = None
+        try:
+            while True:
+                # The same pending read is awaited again after a keep-alive: cancelling it could lose an event.
+                waiting = waiting or asyncio.ensure_future(anext(events))
+                done, _ = await asyncio.wait({waiting}, timeout=keepalive_seconds)
+                if not done:
+                    yield None
+                    continue
+                raw, waiting = waiting.result(), None
+                message = json.loads(raw)
+                yield str(message["event"]), str(message.get("html", ""))
+        finally:
+            if waiting is not None:
+                waiting.cancel()

@@ -79,10 +79,16 @@ class LiveController(Controller):
         if viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id):
             names.append(internal_channel(settings.redis_namespace, meeting_id))
         return ServerSentEvent(
-            _messages(channels, names), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+            _messages(channels, names, settings.live_keepalive_seconds),
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
 
-async def _messages(channels: ChannelsPlugin, names: list[str]) -> AsyncIterator[ServerSentEventMessage]:
-    async for event, data in stream(channels, names):
-        yield ServerSentEventMessage(event=event, data=data)
+async def _messages(
+    channels: ChannelsPlugin, names: list[str], keepalive_seconds: int
+) -> AsyncIterator[ServerSentEventMessage]:
+    async for message in stream(channels, names, keepalive_seconds):
+        if message is None:
+            yield ServerSentEventMessage(data=None, comment="keep-alive")
+        else:
+            yield ServerSentEventMessage(event=message[0], data=message[1])
