@@ -1,0 +1,427 @@
+"""A vote storm: N members cast their votes at once over HTTP while M public screens watch the live stream.
+
+Against the real app (`council serve`, uvicorn, one process) on a fresh PostgreSQL database per scenario:
+
+- N voters, logged in beforehand (their sessions are prepared, not timed), cast a named-poll vote each, all at
+  once, with httpx; reported: votes/s, p50/p99 cast latency;
+- M SSE listeners on the meeting's public live stream; after the storm the secretariat closes the poll and we
+  report the time from sending the close until the last listener has the result;
+- baseline, same run, same database server: a bare endpoint doing one INSERT (a small Litestar app built here,
+  with the app's engine settings, served by uvicorn the same way; it is never mounted in the real app), hit by N
+  concurrent requests.
+
+The committee, its members and their accounts are written straight into the database. The bench accounts get a
+cheap argon2id hash (time_cost=1, 64 KiB): otherwise preparing 2,000 logins costs minutes of hashing that says
+nothing about voting. (On login the app upgrades such a hash to its normal cost; logins are not timed.)
+
+Prints one JSON line. Usage::
+
+    .venv/bin/python bench/vote_storm.py                      # 60 and 300 voters, 100 listeners (< 3 minutes)
+    .venv/bin/python bench/vote_storm.py --voters 60,500,2000 --listeners 100,1000
+
+The PostgreSQL server is taken from ``--postgres`` (an admin URL that may create and drop databases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from argon2 import PasswordHasher
+
+DEFAULT_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+PASSWORD = "bench-passwort-0123"  # noqa: S105  (throwaway accounts in a throwaway database)
+SECRET_KEY = "vote-storm-bench-secret-key-0123456789abcdef"  # noqa: S105  (a throwaway server)
+CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- databases ------------------------------------------------------------------------------------------------
+
+
+async def _admin(admin_url: str, statement: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    return "postgresql+asyncpg://" + admin_url.split("://", 1)[1].rsplit("/", 1)[0] + f"/{name}"
+
+
+@dataclass(frozen=True)
+class Scene:
+    meeting_id: int
+    poll_id: int
+    voters: list[str]
+
+
+async def _build(database_url: str, voters: int) -> Scene:
+    """A committee of ``voters`` members, all present in an opened meeting, a named poll open on a public item."""
+    from council.accounts.models import BodyRole, BodyRoleKind, User
+    from council.accounts.service import load_viewer
+    from council.bodies.models import (
+        Body,
+        LegislativeTerm,
+        Membership,
+        MembershipRole,
+        Organization,
+        OrganizationKind,
+        Person,
+    )
+    from council.db import create_engine, session_factory
+    from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState
+    from council.voting.models import PollKind, PollSubject
+    from council.voting.polls import PollDraft, create_poll, open_poll
+
+    cheap_hash = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(PASSWORD)
+    engine = create_engine(database_url)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            body = Body(name="Benchstadt", short_name="bench")
+            session.add(body)
+            await session.flush()
+            term = LegislativeTerm(body_id=body.id, name="WP", start_date=dt.date(2024, 1, 1))
+            committee = Organization(
+                body_id=body.id, kind=OrganizationKind.COMMITTEE, name="Großer Ausschuss", statutory_seats=voters
+            )
+            session.add_all([term, committee])
+            await session.flush()
+            meeting = Meeting(
+                organization_id=committee.id,
+                legislative_term_id=term.id,
+                number=1,
+                start=now,
+                state=MeetingState.OPENED,
+            )
+            session.add(meeting)
+            await session.flush()
+            item = AgendaItem(meeting_id=meeting.id, position=1, number="Ö 1", title="Haushaltssatzung")
+            people = [Person(body_id=body.id, given_name="Mitglied", family_name=f"Nr{i:04d}") for i in range(voters)]
+            session.add(item)
+            session.add_all(people)
+            await session.flush()
+            usernames = [f"bench-{i:04d}" for i in range(voters)]
+            for person, username in zip(people, usernames, strict=True):
+                session.add(
+                    Membership(
+                        person_id=person.id,
+                        organization_id=committee.id,
+                        role=MembershipRole.MEMBER,
+                        start_date=dt.date(2024, 1, 1),
+                    )
+                )
+                session.add(Attendance(meeting_id=meeting.id, person_id=person.id, status=AttendanceStatus.PRESENT))
+                session.add(
+                    User(
+                        body_id=body.id,
+                        username=username,
+                        display_name=person.name,
+                        password_hash=cheap_hash,
+                        person_id=person.id,
+                    )
+                )
+            secretariat = User(
+                body_id=body.id,
+                username="bench-sitzungsdienst",
+                display_name="Sitzungsdienst",
+                password_hash=cheap_hash,
+            )
+            session.add(secretariat)
+            await session.flush()
+            session.add(BodyRole(user_id=secretariat.id, body_id=body.id, role=BodyRoleKind.SECRETARIAT))
+            await session.flush()
+            viewer = await load_viewer(session, secretariat.id)
+            draft = PollDraft(PollKind.NAMED, PollSubject.MAIN, "Beschlussvorschlag der Verwaltung")
+            poll = await create_poll(session, item, meeting, viewer, draft)
+            await open_poll(session, poll.id, viewer, now)
+            return Scene(meeting.id, poll.id, usernames)
+    finally:
+        await engine.dispose()
+
+
+# --- servers --------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(command: list[str], env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited:\n{log.read_text()}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.25)
+    process.kill()
+    raise SystemExit(f"server did not start:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+def _env(database_url: str, var_dir: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COUNCIL_")}
+    env.update(
+        COUNCIL_DATABASE_URL=database_url,
+        COUNCIL_SECRET_KEY=SECRET_KEY,
+        COUNCIL_VAR_DIR=str(var_dir),
+        BENCH_DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def baseline_app() -> Any:
+    """The baseline: one route that INSERTs one row, with the app's engine settings. Only this script serves it."""
+    from litestar import Litestar, get, post
+    from sqlalchemy import text
+
+    from council.db import create_engine
+
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"], pool_pre_ping=True)
+
+    @get("/health")
+    async def health() -> str:
+        return "ok"
+
+    @post("/insert", status_code=201)
+    async def insert() -> dict[str, int]:
+        async with engine.begin() as connection:
+            row = await connection.execute(text("INSERT INTO bench_insert (at) VALUES (now()) RETURNING id"))
+            return {"id": int(row.scalar_one())}
+
+    return Litestar([health, insert], on_shutdown=[engine.dispose])
+
+
+# --- clients --------------------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+async def _log_in(transport: httpx.AsyncHTTPTransport, base: str, username: str) -> tuple[httpx.AsyncClient, str]:
+    client = httpx.AsyncClient(transport=transport, base_url=base, timeout=120)
+    token = CSRF.search((await client.get("/login")).text)
+    assert token, "no CSRF token on the login page"
+    response = await client.post(
+        "/login", data={"_csrf_token": token.group(1), "username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 303, response.text
+    token = CSRF.search((await client.get("/login")).text)
+    assert token
+    return client, token.group(1)
+
+
+async def _listen(client: httpx.AsyncClient, url: str, ready: asyncio.Event, counter: list[int]) -> float:
+    """Waits on the public stream; returns the moment (perf_counter) the closed result arrived."""
+    async with client.stream("GET", url) as response:
+        event = ""
+        async for line in response.aiter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+                if event == "ready":
+                    counter[0] += 1
+                    if counter[0] == counter[1]:
+                        ready.set()
+            elif line.startswith("data:") and event == "live" and 'data-state="closed"' in line:
+                return time.perf_counter()
+    raise RuntimeError("stream ended without a result")
+
+
+async def _storm(base: str, scene: Scene, listeners: int) -> dict[str, Any]:
+    voters = len(scene.voters)
+    limits = httpx.Limits(max_connections=voters + 10, max_keepalive_connections=voters + 10)
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    gate = asyncio.Semaphore(40)
+
+    async def prepared(username: str) -> tuple[httpx.AsyncClient, str]:
+        async with gate:
+            return await _log_in(transport, base, username)
+
+    sessions = await asyncio.gather(*(prepared(name) for name in scene.voters))
+    secretariat, secretariat_token = await _log_in(transport, base, "bench-sitzungsdienst")
+
+    listen_limits = httpx.Limits(max_connections=listeners + 10, max_keepalive_connections=0)
+    watch = httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(120, read=None), limits=listen_limits)
+    ready, counter = asyncio.Event(), [0, listeners]
+    url = f"/meetings/{scene.meeting_id}/events"
+    watchers = [asyncio.create_task(_listen(watch, url, ready, counter)) for _ in range(listeners)]
+    if listeners:
+        await asyncio.wait_for(ready.wait(), timeout=120)
+
+    choices = ["yes", "no", "abstain"]
+
+    async def cast(index: int, client: httpx.AsyncClient, token: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        response = await client.post(
+            f"/polls/{scene.poll_id}/votes",
+            data={"choice": choices[index % 3]},
+            headers={"x-csrftoken": token, "accept": "application/json"},
+        )
+        return time.perf_counter() - started, response.status_code
+
+    started = time.perf_counter()
+    results = await asyncio.gather(*(cast(i, c, t) for i, (c, t) in enumerate(sessions)))
+    storm_seconds = time.perf_counter() - started
+    latencies = [seconds for seconds, _ in results]
+    statuses = [status for _, status in results]
+
+    closing = time.perf_counter()
+    closed = await secretariat.post(f"/polls/{scene.poll_id}/close", data={"_csrf_token": secretariat_token})
+    close_request = time.perf_counter() - closing
+    arrivals = await asyncio.wait_for(asyncio.gather(*watchers), timeout=120) if listeners else [closing]
+    result_page = (await secretariat.get(f"/meetings/{scene.meeting_id}/console")).text
+    expected = f"Ja: {(voters + 2) // 3}, Nein: {(voters + 1) // 3}, Enthaltungen: {voters // 3}"
+    for client, _ in sessions:
+        await client.aclose()
+    await secretariat.aclose()
+    await watch.aclose()
+    await transport.aclose()
+    return {
+        "voters": voters,
+        "listeners": listeners,
+        "accepted": statuses.count(201),
+        "refused": len(statuses) - statuses.count(201),
+        "counts_correct": closed.status_code == 303 and expected in result_page,
+        "storm_seconds": round(storm_seconds, 3),
+        "votes_per_second": round(statuses.count(201) / storm_seconds, 1),
+        "cast_p50_ms": _ms(statistics.median(latencies)),
+        "cast_p99_ms": _ms(_percentile(latencies, 0.99)),
+        "close_request_ms": _ms(close_request),
+        "close_to_last_listener_ms": _ms(max(arrivals) - closing),
+    }
+
+
+async def _baseline(base: str, requests: int) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=requests + 10, max_keepalive_connections=requests + 10)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+
+        async def insert() -> tuple[float, int]:
+            started = time.perf_counter()
+            response = await client.post("/insert")
+            return time.perf_counter() - started, response.status_code
+
+        await asyncio.gather(*(insert() for _ in range(min(requests, 20))))  # warm the pool
+        started = time.perf_counter()
+        results = await asyncio.gather(*(insert() for _ in range(requests)))
+        seconds = time.perf_counter() - started
+    latencies = [s for s, _ in results]
+    ok = sum(1 for _, status in results if status == 201)
+    return {
+        "requests": requests,
+        "inserted": ok,
+        "inserts_per_second": round(ok / seconds, 1),
+        "insert_p50_ms": _ms(statistics.median(latencies)),
+        "insert_p99_ms": _ms(_percentile(latencies, 0.99)),
+    }
+
+
+# --- scenario -------------------------------------------------------------------------------------------------
+
+
+def _scenario(admin_url: str, voters: int, listeners: int, work: Path) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from council.db import create_engine
+    from council.schema import upgrade
+
+    name = f"council_bench_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    database_url = _database_url(admin_url, name)
+    try:
+        upgrade(database_url)
+        scene = asyncio.run(_build(database_url, voters))
+
+        async def bench_table() -> None:
+            engine = create_engine(database_url)
+            async with engine.begin() as connection:
+                await connection.execute(text("CREATE TABLE bench_insert (id serial PRIMARY KEY, at timestamptz)"))
+            await engine.dispose()
+
+        asyncio.run(bench_table())
+        env = _env(database_url, work / name)
+        port = _free_port()
+        council = str(Path(sys.executable).with_name("council"))
+        app = _start([council, "serve", "--port", str(port)], env, work / f"{name}-app.log", port)
+        try:
+            storm = asyncio.run(_storm(f"http://127.0.0.1:{port}", scene, listeners))
+        finally:
+            _stop(app)
+        port = _free_port()
+        command = [sys.executable, "-m", "uvicorn", "bench.vote_storm:baseline_app", "--factory", "--port", str(port)]
+        command += ["--log-level", "info"]  # the same access logging as `council serve`
+        bare = _start(command, env, work / f"{name}-baseline.log", port)
+        try:
+            baseline = asyncio.run(_baseline(f"http://127.0.0.1:{port}", voters))
+        finally:
+            _stop(bare)
+        storm["baseline"] = baseline
+        storm["votes_per_insert_ratio"] = round(storm["votes_per_second"] / baseline["inserts_per_second"], 3)
+        return storm
+    finally:
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _numbers(raw: str) -> list[int]:
+    return [int(part) for part in raw.split(",") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--voters", default="60,300", help="comma-separated voter counts, e.g. 60,500,2000")
+    parser.add_argument("--listeners", default="100", help="comma-separated SSE listener counts, e.g. 100,1000")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin URL of the PostgreSQL server")
+    args = parser.parse_args()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets, here and in the server
+    scenarios = []
+    with tempfile.TemporaryDirectory(prefix="vote-storm-") as work:
+        for voters in _numbers(args.voters):
+            for listeners in _numbers(args.listeners):
+                scenarios.append(_scenario(args.postgres, voters, listeners, Path(work)))
+    print(json.dumps({"bench": "vote_storm", "server": "council serve (uvicorn, 1 process)", "scenarios": scenarios}))
+
+
+if __name__ == "__main__":
+    main()
