@@ -385,3 +385,20 @@ async def test_closing_pushes_the_result_to_public_listeners(sessions, world, lo
         assert closed.status_code == 303
         pushed = await asyncio.wait_for(anext(subscriber.iter_events()), timeout=5)
     assert b'data-state=\\"closed\\"' in pushed or b'data-state="closed"' in pushed
+
+
+async def test_a_vote_from_a_program_loads_the_poll_once(sessions, world, login):
+    """The vote path's statement budget: the controller used to load poll, meeting, item, organization and body
+    a second time just to know the meeting (23 statements here). Unknown polls still answer 404."""
+    from council.querycount import counting_statements
+
+    scene = await build_scene(sessions, world)
+    poll_id = await start_poll(sessions, world, scene.item_id)
+    member = await login("member")
+    csrf = await token(member)
+    with counting_statements() as count:
+        cast = await post_vote(member, poll_id, "yes", csrf)
+    assert cast.status_code == 201
+    assert count.statements <= 18
+    assert (await post_vote(member, 999999, "yes", csrf)).status_code == 404
+    assert (await post_vote(member, 999999, "yes", csrf, json=False)).status_code == 404

@@ -79,6 +79,14 @@ async def get_poll(session: AsyncSession, poll_id: int, *, lock: bool = False) -
     return poll
 
 
+async def meeting_of_poll(session: AsyncSession, poll_id: int) -> int:
+    """The poll's meeting, in one query (``get_poll`` loads the meeting, organization, body and item too)."""
+    meeting_id = await session.scalar(select(Poll.meeting_id).where(Poll.id == poll_id, Poll.deleted.is_(False)))
+    if meeting_id is None:
+        raise NotFound("poll")
+    return meeting_id
+
+
 async def polls_of_meeting(session: AsyncSession, meeting_id: int) -> list[Poll]:
     rows = await session.scalars(
         select(Poll)

@@ -25,6 +25,7 @@ from council.voting.polls import (
     cancel_poll,
     close_poll,
     get_poll,
+    meeting_of_poll,
     open_poll,
     publish_poll,
     repeat_poll,
@@ -248,7 +249,8 @@ class PollController(Controller):
         """The member's own vote, in two steps on screen: the chosen button shows the choice to confirm (nothing is
         stored), the confirmation casts it. A program (Accept: application/json) casts in one step and gets the
         receipt or the error as JSON."""
-        meeting_id = (await get_poll(db_session, poll_id)).meeting_id
+        # Programs never need the meeting: the vote path loads the poll once, in cast_vote.
+        meeting_id = 0 if wants_json(request) else await meeting_of_poll(db_session, poll_id)
         try:
             choice = choice_from(data)
             if not wants_json(request) and form_value(data, "confirm", 5) != "1":
