@@ -53,6 +53,9 @@ GET_ROUTES = [
     ("/papers/new", SECRETARIAT_ONLY),
     ("/papers/{public_paper}/edit", SECRETARIAT_ONLY),
     ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL),
+    # The search index holds only public records: the same answers for everyone.
+    ("/search", PUBLIC),
+    ("/search?q=haushalt&organization={committee}&kind=motion&from=2020-01-01&to=2030-12-31&page=2", PUBLIC),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

@@ -38,6 +38,7 @@ from web.controllers.paper_files import FileController, PaperFileController
 from web.controllers.papers import PaperController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.scheduling import SchedulingController
+from web.controllers.search import SearchController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MinutesController,
             MinutesApprovalController,
             MinutesDocumentController,
+            SearchController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,
