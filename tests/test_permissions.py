@@ -56,6 +56,9 @@ GET_ROUTES = [
     # The search index holds only public records: the same answers for everyone.
     ("/search", PUBLIC),
     ("/search?q=haushalt&organization={committee}&kind=motion&from=2020-01-01&to=2030-12-31&page=2", PUBLIC),
+    ("/calendar", PUBLIC),
+    ("/calendar?when=past&organization={committee}", PUBLIC),
+    ("/calendar/2026/03", PUBLIC),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

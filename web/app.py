@@ -25,6 +25,7 @@ from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
+from web.controllers.calendar import CalendarController
 from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MinutesApprovalController,
             MinutesDocumentController,
             SearchController,
+            CalendarController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,
