@@ -59,6 +59,11 @@ GET_ROUTES = [
     ("/calendar", PUBLIC),
     ("/calendar?when=past&organization={committee}", PUBLIC),
     ("/calendar/2026/03", PUBLIC),
+    # Feeds carry public records only, the same for everyone.
+    ("/feeds/papers.atom", PUBLIC),
+    ("/feeds/resolutions.atom", PUBLIC),
+    ("/feeds/organizations/{committee}", PUBLIC),
+    ("/search/feed?q=haushalt", PUBLIC),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

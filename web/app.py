@@ -29,6 +29,7 @@ from web.controllers.calendar import CalendarController
 from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
+from web.controllers.feeds import FeedController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MinutesDocumentController,
             SearchController,
             CalendarController,
+            FeedController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,

@@ -49,7 +49,8 @@ def month_of(year: int, month: int) -> Month | None:
     return None
 
 
-def _public_meetings(body_id: int, organization_id: int | None) -> Select[tuple[Meeting]]:
+def public_meetings(body_id: int, organization_id: int | None = None) -> Select[tuple[Meeting]]:
+    """Meetings of the body the public sees in calendars and feeds: invited, not deleted."""
     query = (
         select(Meeting)
         .join(Organization, Organization.id == Meeting.organization_id)
@@ -65,7 +66,7 @@ async def meeting_list(
     session: AsyncSession, body_id: int, now: dt.datetime, *, past: bool, organization_id: int | None = None
 ) -> list[Meeting]:
     """Upcoming meetings soonest first, or past ones latest first."""
-    query = _public_meetings(body_id, organization_id)
+    query = public_meetings(body_id, organization_id)
     # Today's meeting stays under "upcoming" until a few hours after it began.
     cut = now - dt.timedelta(hours=12)
     if past:
@@ -81,7 +82,7 @@ async def meetings_by_day(
     """The month's meetings by local day."""
     start = dt.datetime.combine(month.first, dt.time(), zone)
     end = dt.datetime.combine(month.next.first, dt.time(), zone)
-    query = _public_meetings(body_id, organization_id)
+    query = public_meetings(body_id, organization_id)
     rows = await session.scalars(query.where(Meeting.start >= start, Meeting.start < end).order_by(Meeting.start))
     days: dict[dt.date, list[Meeting]] = {}
     for meeting in rows:

@@ -31,6 +31,8 @@ class SearchQuery:
     date_to: dt.date | None = None
     page: int = 1
     per_page: int = PER_PAGE
+    # For feeds: the newest hits rather than the best ones.
+    newest_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,15 @@ async def search(session: AsyncSession, body_id: int, query: SearchQuery) -> Sea
     selected = _filtered(matches, body_id, query).subquery()
     total = await session.scalar(select(func.count()).select_from(selected)) or 0
     page = min(max(query.page, 1), MAX_PAGE)
+    order = (
+        (SearchEntry.date.desc().nulls_last(), SearchEntry.id.desc())
+        if query.newest_first
+        else (selected.c.rank, SearchEntry.date.desc(), SearchEntry.id)
+    )
     rows = await session.execute(
         select(SearchEntry)
         .join(selected, selected.c.id == SearchEntry.id)
-        .order_by(selected.c.rank, SearchEntry.date.desc(), SearchEntry.id)
+        .order_by(*order)
         .offset((page - 1) * query.per_page)
         .limit(query.per_page)
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
@@ -17,6 +17,7 @@ from council.bodies.service import list_organizations
 from council.messages import N_
 from council.papers.models import PaperKind
 from council.search.service import SearchQuery, search
+from web.controllers.feeds import search_feed
 from web.pages import page
 from web.paper_pages import required_body
 
@@ -93,3 +94,13 @@ class SearchController(Controller):
             kinds=list(PaperKind),
             status_code=400 if errors else 200,
         )
+
+    @get("/feed", name="search_feed")
+    async def feed(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        municipality: NamedDependency[Body | None],
+        q: FromQuery[str] = "",
+    ) -> Response[str]:
+        return await search_feed(request, db_session, municipality, q)
