@@ -27,6 +27,9 @@ class Settings:
     session_max_age_seconds: int = 8 * 3600
     # Largest document a secretary may upload (Anlagen); larger requests are refused before they are read.
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Where the public reports accessibility barriers (Erklärung zur Barrierefreiheit); the body's contact
+    # address when not set.
+    accessibility_contact: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -101,6 +104,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=_positive(
             _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
         ),
+        accessibility_contact=get("ACCESSIBILITY_CONTACT"),
     )
 
 

@@ -64,6 +64,7 @@ GET_ROUTES = [
     ("/feeds/resolutions.atom", PUBLIC),
     ("/feeds/organizations/{committee}", PUBLIC),
     ("/search/feed?q=haushalt", PUBLIC),
+    ("/barrierefreiheit", PUBLIC),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

@@ -21,6 +21,7 @@ from council.audit.sealing import seal_periodically
 from council.db import create_engine, session_factory
 from council.settings import Settings, load_settings
 from web.auth import LanguageMiddleware
+from web.controllers.accessibility import AccessibilityController
 from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             SearchController,
             CalendarController,
             FeedController,
+            AccessibilityController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         dependencies=DEPENDENCIES,
