@@ -65,6 +65,8 @@ GET_ROUTES = [
     ("/feeds/organizations/{committee}", PUBLIC),
     ("/search/feed?q=haushalt", PUBLIC),
     ("/barrierefreiheit", PUBLIC),
+    # Mounted only for bench/portal.py (COUNCIL_BENCH_HELLO=1): absent for everyone otherwise.
+    ("/bench/hello", {persona: 404 for persona in PUBLIC}),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

@@ -31,7 +31,7 @@ from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.feeds import FeedController
-from web.controllers.home import HomeController
+from web.controllers.home import HomeController, bench_hello
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             FeedController,
             AccessibilityController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            *([bench_hello] if settings.bench_hello else []),
         ],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=alchemy), channels],
