@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Organization
@@ -73,7 +73,7 @@ async def step_meetings(session: AsyncSession, steps: list[Consultation]) -> dic
     meetings = {
         m.id: m
         for m in await session.scalars(
-            select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.organization))
+            select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.organization))
         )
     }
     return {s.id: meetings[s.meeting_id] for s in steps if s.meeting_id in meetings}
@@ -87,7 +87,7 @@ async def step_outcomes(session: AsyncSession, steps: list[Consultation], viewer
     items = await session.scalars(
         select(AgendaItem)
         .where(AgendaItem.consultation_id.in_([s.id for s in steps]), AgendaItem.deleted.is_(False))
-        .options(selectinload(AgendaItem.meeting).selectinload(Meeting.organization))
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.organization))
         .order_by(AgendaItem.id)
     )
     found: dict[int, AgendaItem] = {}
