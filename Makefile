@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.council-installed
 TEST_STAMP := $(VENV)/.council-test-installed
+# axe-core for the accessibility test (tests/test_axe.py), pinned in package-lock.json; re-installed when it changes.
+NPM_STAMP := node_modules/.council-npm-installed
 
 # `make run HOST=0.0.0.0 PORT=9000` (or the same as environment variables) is passed to `council serve`.
 HOST ?=
@@ -36,6 +38,7 @@ run: $(RUN_STAMP)
 
 test: $(TEST_STAMP)
 	bash tests/infra/ensure_services.sh
+	$(MAKE) --no-print-directory $(NPM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy council web agendas tests bench
@@ -56,6 +59,7 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy council web agendas tests bench
 
 pytest: $(TEST_STAMP) services
+	$(MAKE) --no-print-directory $(NPM_STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The virtualenv: python3.11, or python3 if that is 3.11 or newer.
@@ -77,11 +81,15 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $@
 
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
 	find council web agendas tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -f $(RUN_STAMP) $(TEST_STAMP)
+	rm -f $(RUN_STAMP) $(TEST_STAMP) $(NPM_STAMP)
 
 # Also removes the virtualenv and the local SQLite database, uploaded files and development secret under var/.
 distclean: clean
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

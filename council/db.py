@@ -62,6 +62,9 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Every session keeps the public search index current (it listens on all ORM sessions once imported).
+    import council.search.tracking  # noqa: F401
+
     return async_sessionmaker(engine, expire_on_commit=False)
 
 

@@ -29,6 +29,7 @@ from council.minutes.models import Minutes, MinutesItem, MinutesSignature, Minut
 from council.numbering.counter import NumberCounter
 from council.papers.models import Consultation, ConsultationRole, File, Paper, PaperKind, Submitter
 from council.resolutions.models import FollowUpTask, Resolution, ResolutionVersion
+from council.search.models import SearchEntry, SearchEntryOrganization
 from council.voting.models import ConflictOfInterest, Poll, PollEntitlement, SecretBallotReceipt, Vote
 
 __all__ = [
@@ -72,6 +73,8 @@ __all__ = [
     "Resolution",
     "ResolutionVersion",
     "RuleSet",
+    "SearchEntry",
+    "SearchEntryOrganization",
     "SecretBallotReceipt",
     "Submitter",
     "User",

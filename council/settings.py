@@ -33,6 +33,12 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     # A quiet live stream (SSE) gets a comment this often, so that proxies do not close it as idle.
     live_keepalive_seconds: int = 15
+    # Where the public reports accessibility barriers (Erklärung zur Barrierefreiheit); the body's contact
+    # address when not set.
+    accessibility_contact: str | None = None
+    # COUNCIL_BENCH_HELLO=1 mounts GET /bench/hello, a bare route without database or templates: the baseline of
+    # bench/portal.py. Off everywhere else.
+    bench_hello: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -112,6 +118,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=_positive(
             _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
         ),
+        accessibility_contact=get("ACCESSIBILITY_CONTACT"),
+        bench_hello=get("BENCH_HELLO", "0") == "1",
     )
 
 

@@ -111,10 +111,10 @@ def server_env(tmp: Path, **council_env: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve(tmp: Path, *args: str, **council_env: str) -> Iterator[Server]:
-    """`council serve *args` on a free port, with ``COUNCIL_*`` settings from ``council_env``."""
+def serve(tmp: Path, *args: str, port: int | None = None, **council_env: str) -> Iterator[Server]:
+    """`council serve *args` on ``port`` (a free one by default), with ``COUNCIL_*`` settings from ``council_env``."""
     tmp.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     server = Server(
         base_url=f"http://127.0.0.1:{port}",
         port=port,
@@ -132,9 +132,9 @@ def serve(tmp: Path, *args: str, **council_env: str) -> Iterator[Server]:
 
 
 @contextmanager
-def serve_demo(tmp: Path, **council_env: str) -> Iterator[Server]:
+def serve_demo(tmp: Path, port: int | None = None, **council_env: str) -> Iterator[Server]:
     """`council serve --demo`: SQLite under ``tmp/var`` unless ``COUNCIL_DATABASE_URL`` says otherwise."""
-    with serve(tmp, "--demo", **council_env) as server:
+    with serve(tmp, "--demo", port=port, **council_env) as server:
         yield server
 
 

@@ -292,3 +292,13 @@ def test_audit_verify_reports_an_intact_chain_and_detects_tampering(council, var
     removed = council("audit", "verify")
     assert removed.returncode == 1
     assert "3" in removed.stderr
+
+
+def test_search_reindex_rebuilds_the_public_index(demo_loaded: None, council) -> None:
+    result = council("search", "reindex")
+
+    assert result.returncode == 0, result.stderr
+    count = int(result.stdout.split(":")[1].split()[0])
+    assert count > 10
+    again = council("search", "reindex")
+    assert again.stdout == result.stdout

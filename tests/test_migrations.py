@@ -35,6 +35,7 @@ from council.bodies.models import (
 from council.db import Base, Record, create_engine
 from council.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingState
 from council.schema import alembic_config, downgrade, upgrade
+from council.search.models import is_engine_table
 from tests import databases
 
 # Logs, counters and snapshots: appended or incremented, never edited or soft-deleted as records are.
@@ -82,7 +83,7 @@ def inspect_database(url: str, look: Callable[[Connection], Any]) -> Any:
 
 
 def _table_names(connection: Connection) -> set[str]:
-    return set(inspect(connection).get_table_names())
+    return {name for name in inspect(connection).get_table_names() if not is_engine_table(name)}
 
 
 def _schema_snapshot(connection: Connection) -> dict[str, Any]:
@@ -95,6 +96,7 @@ def _schema_snapshot(connection: Connection) -> dict[str, Any]:
             "checks": sorted(str(ck["name"]) for ck in inspector.get_check_constraints(table)),
         }
         for table in sorted(inspector.get_table_names())
+        if not is_engine_table(table)
     }
 
 
@@ -103,7 +105,10 @@ def _current_revision(connection: Connection) -> str | None:
 
 
 def _pending_diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    def include_name(name: str | None, type_: str, _parent: object) -> bool:
+        return not (type_ == "table" and name is not None and is_engine_table(name))
+
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
     return list(compare_metadata(context, Base.metadata))
 
 

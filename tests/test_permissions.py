@@ -53,6 +53,20 @@ GET_ROUTES = [
     ("/papers/new", SECRETARIAT_ONLY),
     ("/papers/{public_paper}/edit", SECRETARIAT_ONLY),
     ("/papers/{confidential_paper}/edit", SECRETARIAT_ONLY_CONFIDENTIAL),
+    # The search index holds only public records: the same answers for everyone.
+    ("/search", PUBLIC),
+    ("/search?q=haushalt&organization={committee}&kind=motion&from=2020-01-01&to=2030-12-31&page=2", PUBLIC),
+    ("/calendar", PUBLIC),
+    ("/calendar?when=past&organization={committee}", PUBLIC),
+    ("/calendar/2026/03", PUBLIC),
+    # Feeds carry public records only, the same for everyone.
+    ("/feeds/papers.atom", PUBLIC),
+    ("/feeds/resolutions.atom", PUBLIC),
+    ("/feeds/organizations/{committee}", PUBLIC),
+    ("/search/feed?q=haushalt", PUBLIC),
+    ("/barrierefreiheit", PUBLIC),
+    # Mounted only for bench/portal.py (COUNCIL_BENCH_HELLO=1): absent for everyone otherwise.
+    ("/bench/hello", {persona: 404 for persona in PUBLIC}),
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),

@@ -21,14 +21,17 @@ from council.audit.sealing import seal_periodically
 from council.db import create_engine, session_factory
 from council.settings import Settings, load_settings
 from web.auth import LanguageMiddleware
+from web.controllers.accessibility import AccessibilityController
 from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
+from web.controllers.calendar import CalendarController
 from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
-from web.controllers.home import HomeController
+from web.controllers.feeds import FeedController
+from web.controllers.home import HomeController, bench_hello
 from web.controllers.live import LiveController
 from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
@@ -38,6 +41,7 @@ from web.controllers.paper_files import FileController, PaperFileController
 from web.controllers.papers import PaperController
 from web.controllers.resolutions import FollowUpController, ResolutionController
 from web.controllers.scheduling import SchedulingController
+from web.controllers.search import SearchController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -110,7 +114,12 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MinutesController,
             MinutesApprovalController,
             MinutesDocumentController,
+            SearchController,
+            CalendarController,
+            FeedController,
+            AccessibilityController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            *([bench_hello] if settings.bench_hello else []),
         ],
         dependencies=DEPENDENCIES,
         plugins=[SQLAlchemyPlugin(config=alchemy), channels],

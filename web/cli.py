@@ -160,6 +160,20 @@ def user_create(
 
 
 @main.group()
+def search() -> None:
+    """Die öffentliche Volltextsuche."""
+
+
+@search.command("reindex")
+def search_reindex() -> None:
+    """Den Suchindex aus den Daten neu aufbauen (nach einem Upgrade oder Änderungen an der Datenbank vorbei)."""
+    from council.search.service import reindex
+
+    count = _in_transaction(_settings(), reindex)
+    click.echo(f"Suchindex neu aufgebaut: {count} Einträge.")
+
+
+@main.group()
 def audit() -> None:
     """Das Prüfprotokoll der Abstimmungen."""
 

@@ -133,6 +133,7 @@ CODE_KINDS: dict[str, type[Enum]] = {
     "poll_subject": PollSubject,
     "choice": Choice,
     "consultation_role": ConsultationRole,
+    "paper_kind": PaperKind,
     "meeting_mode": MeetingMode,
     "signature_role": SignatureRole,
 }

@@ -12,7 +12,7 @@ from council.bodies.models import Body
 from council.db import utcnow
 from council.errors import NotFound
 from council.papers.choices import paper_choices
-from council.papers.consultations import step_meetings, steps_on_agenda
+from council.papers.consultations import step_meetings, step_outcomes, steps_on_agenda
 from council.papers.models import ConsultationRole, Paper, PaperKind
 from council.papers.service import get_paper, visible_files
 from web.pages import page
@@ -45,6 +45,8 @@ async def paper_page(
         files=visible_files(paper, viewer),
         steps=steps,
         step_meetings=await step_meetings(db_session, steps),
+        outcomes=await step_outcomes(db_session, steps, viewer),
+        now=utcnow(),
         on_agenda=await steps_on_agenda(db_session, steps),
         secretariat=secretariat,
         editable=secretariat and not paper.withdrawn,

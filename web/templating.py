@@ -30,11 +30,13 @@ def build_environment() -> Environment:
         date_short=formatting.date_short,
         time_short=formatting.time_short,
         iso=formatting.iso,
+        month_long=formatting.month_long,
         label=labels.label,
         code_label=labels.code_label,
         heading=labels.heading,
     )
     environment.globals["current_language"] = i18n.current_language
+    environment.globals["weekday_names"] = formatting.weekday_names
     return environment
 
 

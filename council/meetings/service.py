@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Organization
@@ -87,10 +87,11 @@ async def get_meeting(session: AsyncSession, meeting_id: int) -> Meeting:
     meeting = await session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id)
+        # Joined where each row has at most one: the meeting page costs a fixed few statements.
         .options(
-            selectinload(Meeting.organization),
-            selectinload(Meeting.location),
-            selectinload(Meeting.agenda_items).selectinload(AgendaItem.consultation).selectinload(Consultation.paper),
+            joinedload(Meeting.organization),
+            joinedload(Meeting.location),
+            selectinload(Meeting.agenda_items).joinedload(AgendaItem.consultation).joinedload(Consultation.paper),
         )
     )
     if meeting is None or meeting.deleted:

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 import council.models  # noqa: F401  (fills the metadata)
 from council.db import Base, create_engine
+from council.search.models import is_engine_table
 from council.settings import load_settings
 
 config = context.config
@@ -26,9 +27,14 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and name is not None and is_engine_table(name))
 
 
 async def _run_async() -> None:

@@ -77,8 +77,14 @@ class MinutesLink:
 
 
 async def minutes_link(session: AsyncSession, meeting: Meeting, viewer: Viewer) -> MinutesLink | None:
-    """What the meeting page says about the minutes to this viewer, or None when there is nothing to say."""
-    minutes = await minutes_of(session, meeting.id)
+    """What the meeting page says about the minutes to this viewer, or None when there is nothing to say.
+
+    Reads the minutes and their versions' states only (not the texts): every visit of a meeting page asks."""
+    minutes = await session.scalar(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting.id, Minutes.deleted.is_(False))
+        .options(selectinload(Minutes.versions).defer(MinutesVersion.content))
+    )
     if minutes is None:
         creatable = meeting.state is MeetingState.CLOSED and may(Action.CREATE, None, capacities(viewer, meeting, None))
         return MinutesLink(published=False, internal=True, state=None) if creatable else None

@@ -10,12 +10,13 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Organization
 from council.errors import NotFound, ValidationFailed
 from council.meetings.models import AgendaItem, Meeting, MeetingState
+from council.meetings.service import visible_items
 from council.messages import N_
 from council.papers.editing import audit_paper, editable_paper, renumber
 from council.papers.models import Consultation, ConsultationRole, Paper
@@ -72,10 +73,28 @@ async def step_meetings(session: AsyncSession, steps: list[Consultation]) -> dic
     meetings = {
         m.id: m
         for m in await session.scalars(
-            select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.organization))
+            select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.organization))
         )
     }
     return {s.id: meetings[s.meeting_id] for s in steps if s.meeting_id in meetings}
+
+
+async def step_outcomes(session: AsyncSession, steps: list[Consultation], viewer: Viewer) -> dict[int, AgendaItem]:
+    """The agenda item that dealt with each step, where the viewer may see it (``visible_items``): its result,
+    resolution number and meeting make the Beratungsfolge a timeline of what happened."""
+    if not steps:
+        return {}
+    items = await session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.consultation_id.in_([s.id for s in steps]), AgendaItem.deleted.is_(False))
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.organization))
+        .order_by(AgendaItem.id)
+    )
+    found: dict[int, AgendaItem] = {}
+    for item in items:
+        if item.consultation_id is not None and visible_items(item.meeting, [item], viewer):
+            found[item.consultation_id] = item
+    return found
 
 
 async def steps_on_agenda(session: AsyncSession, steps: list[Consultation]) -> set[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.accounts.viewer import Viewer
 from council.errors import NotFound
@@ -46,14 +46,15 @@ def visible_papers_clause(body_id: int, viewer: Viewer) -> ColumnElement[bool]:
 
 
 PAPER_LOADS = (
-    selectinload(Paper.submitters).selectinload(Submitter.person),
-    selectinload(Paper.submitters).selectinload(Submitter.organization),
-    selectinload(Paper.consultations).selectinload(Consultation.organization),
+    selectinload(Paper.submitters).joinedload(Submitter.person),
+    selectinload(Paper.submitters).joinedload(Submitter.organization),
+    selectinload(Paper.consultations).joinedload(Consultation.organization),
     selectinload(Paper.files),
-    selectinload(Paper.lead_department),
-    selectinload(Paper.original),
     selectinload(Paper.replacements),
-    selectinload(Paper.related_paper),
+    # At most one each: joined into the paper's own query.
+    joinedload(Paper.lead_department),
+    joinedload(Paper.original),
+    joinedload(Paper.related_paper),
 )
 
 

@@ -168,6 +168,13 @@ for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
         missing+=("$package")
     fi
 done
+# The accessibility test injects axe-core from npm (package.json); the Makefile runs `npm ci`.
+if ! command -v node >/dev/null 2>&1; then
+    missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
 if ! chromium_complete; then
     # Maybe an install is running right now: let it finish before deciding.
     wait_for_apt
@@ -177,7 +184,7 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
 else
-    log "packages present: PostgreSQL, Redis, Chromium, Pango"
+    log "packages present: PostgreSQL, Redis, Chromium, Pango, Node.js and npm"
 fi
 
 # --- Start what is stopped --------------------------------------------------------------------------------

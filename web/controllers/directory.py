@@ -21,6 +21,7 @@ from council.db import utcnow
 from council.errors import NotFound
 from council.meetings.service import meetings_of_organization
 from council.meetings.waiting import waiting_consultations
+from council.voting.record import named_vote_record
 from web.pages import page
 
 
@@ -95,5 +96,11 @@ class PersonController(Controller):
             key=lambda m: (not m.is_active_on(today), m.organization.name),
         )
         return page(
-            "persons/show.html", viewer=viewer, body=municipality, person=person, memberships=memberships, today=today
+            "persons/show.html",
+            viewer=viewer,
+            body=municipality,
+            person=person,
+            memberships=memberships,
+            today=today,
+            votes=await named_vote_record(db_session, person.id),
         )

@@ -35,3 +35,10 @@ class HomeController(Controller):
         except (SQLAlchemyError, OSError):
             return Response({"status": "error", "database": "unreachable"}, status_code=503)
         return Response({"status": "ok", "database": "ok"})
+
+
+@get("/bench/hello", name="bench_hello", media_type=MediaType.TEXT, sync_to_thread=False)
+def bench_hello() -> str:
+    """The benchmark's baseline (bench/portal.py): the app's middleware and nothing else. Mounted only with
+    COUNCIL_BENCH_HELLO=1."""
+    return "hello"

@@ -1,0 +1,1 @@
+"""Public full-text search over papers, their attachments, resolutions and published minutes."""
