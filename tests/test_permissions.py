@@ -20,6 +20,8 @@ ADMIN_ONLY = {**{persona: 403 for persona in PUBLIC}, "visitor": 303, "admin": 2
 SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
 # A confidential paper's existence is not revealed to those who may not see it.
 SECRETARIAT_ONLY_CONFIDENTIAL = {**SECRETARIAT_ONLY, "other_committee_member": 404}
+# The committee's members (deputies too) and the secretariat: the members' invitation and packet.
+COMMITTEE_MEMBERS = {**LOGGED_IN, "other_committee_member": 403}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -37,6 +39,11 @@ GET_ROUTES = [
     ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY),
     ("/meetings/{next_meeting}/cancel", SECRETARIAT_ONLY),
     ("/meetings/{next_meeting}/agenda", SECRETARIAT_ONLY),
+    # Printed documents of the invited meeting: the public variants for all, the members' for the committee.
+    ("/meetings/{next_meeting}/invitation.pdf", PUBLIC),
+    ("/meetings/{next_meeting}/invitation-members.pdf", COMMITTEE_MEMBERS),
+    ("/meetings/{next_meeting}/packet.pdf", PUBLIC),
+    ("/meetings/{next_meeting}/packet-members.pdf", COMMITTEE_MEMBERS),
     ("/meetings/{past_meeting}/agenda", SECRETARIAT_ONLY),
     ("/papers/{public_paper}", PUBLIC),
     (

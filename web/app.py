@@ -30,6 +30,7 @@ from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
 from web.controllers.live import LiveController
+from web.controllers.meeting_documents import MeetingDocumentController
 from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
 from web.controllers.minutes_approval import MinutesApprovalController
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             OrganizationController,
             PersonController,
             MeetingController,
+            MeetingDocumentController,
             SchedulingController,
             AgendaController,
             PaperController,
