@@ -27,6 +27,13 @@ class Settings:
     session_max_age_seconds: int = 8 * 3600
     # Largest document a secretary may upload (Anlagen); larger requests are refused before they are read.
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Outgoing mail (invitations). Without a host, mails are written as .eml files to ``mail_directory``.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Sitzungsdienst <sitzungsdienst@localhost>"
 
     @property
     def is_production(self) -> bool:
@@ -35,6 +42,10 @@ class Settings:
     @property
     def secure_cookies(self) -> bool:
         return self.public_base_url.startswith("https://")
+
+    @property
+    def mail_directory(self) -> Path:
+        return self.var_dir / "mail"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -50,6 +61,9 @@ class Settings:
             "file_storage": str(self.file_storage),
             "max_upload_bytes": str(self.max_upload_bytes),
             "secret_key": "gesetzt" if self.secret_key else "fehlt",
+            "smtp": f"{self.smtp_host}:{self.smtp_port}"
+            if self.smtp_host
+            else f"(kein Server, Dateien in {self.mail_directory})",
         }
 
 
@@ -101,7 +115,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=_positive(
             _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
         ),
+        smtp_host=get("SMTP_HOST"),
+        smtp_port=_positive(_int(get("SMTP_PORT", "587"), "SMTP_PORT"), "SMTP_PORT"),
+        smtp_user=get("SMTP_USER"),
+        smtp_password=get("SMTP_PASSWORD"),
+        smtp_starttls=_flag(get("SMTP_STARTTLS", "true"), "SMTP_STARTTLS"),
+        mail_from=get("SMTP_FROM") or Settings.mail_from,
     )
+
+
+def _flag(value: str | None, name: str) -> bool:
+    word = (value or "").strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{PREFIX}{name} must be true or false")
 
 
 def _int(value: str | None, name: str) -> int:

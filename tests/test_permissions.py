@@ -44,6 +44,7 @@ GET_ROUTES = [
     ("/meetings/{next_meeting}/invitation-members.pdf", COMMITTEE_MEMBERS),
     ("/meetings/{next_meeting}/packet.pdf", PUBLIC),
     ("/meetings/{next_meeting}/packet-members.pdf", COMMITTEE_MEMBERS),
+    ("/meetings/{next_meeting}/invitation", SECRETARIAT_ONLY),
     ("/meetings/{past_meeting}/agenda", SECRETARIAT_ONLY),
     ("/papers/{public_paper}", PUBLIC),
     (
@@ -105,6 +106,9 @@ POST_ROUTES = [
     ("/meetings/{past_meeting}/agenda/items/{item}", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/move", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/remove", SECRETARIAT_ONLY, 400),
+    # Sending the invitation: an empty form lacks the count of earlier sendings; an unknown delivery is 404.
+    ("/meetings/{next_meeting}/invitation", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/invitation/deliveries/999999/retry", SECRETARIAT_ONLY, 404),
     # Empty forms: the secretariat gets the form's 400, everyone else is refused first.
     ("/papers/", SECRETARIAT_ONLY, 400),
     ("/papers/{public_paper}/edit", SECRETARIAT_ONLY, 400),

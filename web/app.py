@@ -29,6 +29,7 @@ from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.home import HomeController
+from web.controllers.invitation import InvitationController
 from web.controllers.live import LiveController
 from web.controllers.meeting_documents import MeetingDocumentController
 from web.controllers.meetings import MeetingController
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             PersonController,
             MeetingController,
             MeetingDocumentController,
+            InvitationController,
             SchedulingController,
             AgendaController,
             PaperController,
