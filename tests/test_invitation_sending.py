@@ -5,6 +5,7 @@ meeting and a supplement without changes send nothing; a later agenda change goe
 from __future__ import annotations
 
 import datetime as dt
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,12 @@ async def planned_meeting(sessions, world, *, days_ahead: int = 21) -> int:
         return meeting.id
 
 
+def plain_text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
 async def send(http, meeting_id: int, **fields):
     return await submit_form(http, f"/meetings/{meeting_id}/invitation", **fields)
 
@@ -91,11 +98,12 @@ async def test_invitation_goes_to_every_member_with_agenda_pdf_and_calendar_requ
     assert sorted(r.recipients[0] for r in inbox.received) == sorted(ADDRESSES.values())
     for message in inbox.received:
         assert message.message["Subject"].startswith("Einladung: 3. Sitzung des Hauptausschusses am ")
-        text = message.message.get_body(("plain",)).get_content()
+        text = plain_text(message.message)
         assert "Ö 1  Radverkehrskonzept" in text and "Nicht öffentlicher Teil" in text
         parts = {part.get_content_type(): part for part in message.message.iter_attachments()}
         assert parts["application/pdf"].get_content().startswith(b"%PDF")
         ics = parts["text/calendar"].get_payload(decode=True)
+        assert isinstance(ics, bytes)
         calendar = Calendar.from_ical(ics)
         assert str(calendar["METHOD"]) == "REQUEST"
         event = calendar.walk("VEVENT")[0]
@@ -124,7 +132,7 @@ async def test_invitation_goes_to_every_member_with_agenda_pdf_and_calendar_requ
     assert retried.status_code == 303
     deputy_mail = inbox.to("dora.vertretung@teststadt.example")
     assert len(deputy_mail) == 1
-    assert "als stellvertretendes Mitglied" in deputy_mail[0].get_body(("plain",)).get_content()
+    assert "als stellvertretendes Mitglied" in plain_text(deputy_mail[0])
     assert len(inbox.received) == 3
 
 
@@ -215,7 +223,7 @@ async def test_an_agenda_change_goes_out_as_a_supplement(login, world, sessions,
     assert len(inbox.received) == 2
     message = inbox.received[0].message
     assert message["Subject"].startswith("Nachtrag zur Einladung: 3. Sitzung des Hauptausschusses")
-    assert "- neu: Ö 2 Spielplatz" in message.get_body(("plain",)).get_content()
+    assert "- neu: Ö 2 Spielplatz" in plain_text(message)
     async with sessions() as session:
         count = await session.scalar(
             select(func.count()).select_from(MailDelivery).where(MailDelivery.meeting_id == meeting_id)

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from council.demo import DEMO_LOGINS
-from tests.test_browser import Server, browser, page, server  # noqa: F401  (the shared server and browser)
+from tests.servers import Server
+from tests.test_browser import browser, page, server  # noqa: F401  (the shared server and browser)
 
 pytestmark = pytest.mark.browser
 SECRETARIAT = next(login for login in DEMO_LOGINS if login.username == "demo-sitzungsdienst")
