@@ -45,6 +45,10 @@ GET_ROUTES = [
     ("/meetings/{next_meeting}/packet.pdf", PUBLIC),
     ("/meetings/{next_meeting}/packet-members.pdf", COMMITTEE_MEMBERS),
     ("/meetings/{next_meeting}/invitation", SECRETARIAT_ONLY),
+    # Calendars: public for a meeting and an organization; a personal feed only at its secret address.
+    ("/meetings/{next_meeting}/calendar.ics", PUBLIC),
+    ("/organizations/{committee}/calendar.ics", PUBLIC),
+    ("/calendar/no-such-token.ics", {persona: 404 for persona in PUBLIC}),
     ("/meetings/{past_meeting}/agenda", SECRETARIAT_ONLY),
     ("/papers/{public_paper}", PUBLIC),
     (
@@ -95,6 +99,9 @@ async def test_get_routes_per_persona(route, expected, client, login, world):
 POST_ROUTES = [
     ("/account/password", LOGGED_IN, 400),
     ("/admin/users/", ADMIN_ONLY, 400),
+    # Issuing and revoking one's calendar address needs no fields: done, back to the account page.
+    ("/account/calendar/", LOGGED_IN, 303),
+    ("/account/calendar/revoke", LOGGED_IN, 303),
     # Meetings and agendas: an empty form is bad input; the past meeting is closed, so its agenda refuses changes.
     ("/meetings/new", SECRETARIAT_ONLY, 400),
     ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY, 400),

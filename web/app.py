@@ -25,6 +25,7 @@ from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
+from web.controllers.calendars import CalendarController, CalendarTokenController
 from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             MeetingController,
             MeetingDocumentController,
             InvitationController,
+            CalendarController,
+            CalendarTokenController,
             SchedulingController,
             AgendaController,
             PaperController,
