@@ -112,6 +112,8 @@ async def start_sending(
                 )
             }
         )
+    if meeting.start <= now:
+        raise ValidationFailed({"sending": N_("Die Sitzung hat schon begonnen; zu ihr wird nicht mehr eingeladen.")})
     if check.nothing_to_supplement:
         raise ValidationFailed(
             {"sending": N_("Die Tagesordnung wurde seit dem letzten Versand nicht geändert; es gibt keinen Nachtrag.")}

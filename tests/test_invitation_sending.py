@@ -229,3 +229,12 @@ async def test_an_agenda_change_goes_out_as_a_supplement(login, world, sessions,
             select(func.count()).select_from(MailDelivery).where(MailDelivery.meeting_id == meeting_id)
         )
     assert count == 6
+
+
+async def test_a_meeting_that_has_begun_gets_no_invitation(login, world, sessions, inbox: Inbox):  # noqa: F811
+    meeting_id = await planned_meeting(sessions, world, days_ahead=-1)
+    secretariat = await login("secretariat")
+    refused = await send(secretariat, meeting_id, notices="0", confirm_short_notice="yes")
+    assert refused.status_code == 400
+    assert "hat schon begonnen" in refused.text
+    assert inbox.received == [] and await deliveries(sessions, meeting_id) == []
