@@ -4,6 +4,7 @@ meeting and a supplement without changes send nothing; a later agenda change goe
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from email.message import EmailMessage
 from pathlib import Path
@@ -238,3 +239,19 @@ async def test_a_meeting_that_has_begun_gets_no_invitation(login, world, session
     assert refused.status_code == 400
     assert "hat schon begonnen" in refused.text
     assert inbox.received == [] and await deliveries(sessions, meeting_id) == []
+
+
+async def test_two_clicks_at_the_same_moment_send_once(login, world, sessions, inbox: Inbox):  # noqa: F811
+    meeting_id = await planned_meeting(sessions, world)
+    first, second = await login("secretariat"), await login("secretariat")
+    forms = []
+    for http in (first, second):
+        page = await http.get(f"/meetings/{meeting_id}/invitation")
+        forms.append({"_csrf_token": csrf_token_from(page.text), "notices": "0"})
+    answers = await asyncio.gather(
+        first.post(f"/meetings/{meeting_id}/invitation", data=forms[0]),
+        second.post(f"/meetings/{meeting_id}/invitation", data=forms[1]),
+    )
+    assert sorted(a.status_code for a in answers) == [303, 400]
+    assert len(inbox.received) == 2
+    assert len(await deliveries(sessions, meeting_id)) == 3
