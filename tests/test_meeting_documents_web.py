@@ -56,3 +56,17 @@ async def test_a_draft_agenda_is_printed_for_secretariat_and_chair_only(client, 
         response = await http.get(f"/meetings/{draft_id}/invitation.pdf")
         assert response.status_code == 200
         assert "Entwurfspunkt-K4" in text_of(response.content)
+
+
+async def test_an_item_added_after_the_invitation_is_marked_as_nachtrag(client, login, world):
+    from tests.web_helpers import submit_form
+
+    meeting_id = world.next_meeting.id
+    secretariat = await login("secretariat")
+    added = await submit_form(
+        secretariat, f"/meetings/{meeting_id}/agenda", f"/meetings/{meeting_id}/agenda/items", title="Spielplatz"
+    )
+    assert added.status_code == 303
+    text = " ".join(text_of((await client.get(f"/meetings/{meeting_id}/invitation.pdf")).content).split())
+    assert "Einladung – mit Nachtrag" in text
+    assert "Ö 1 Spielplatz Nachtrag: neu" in text
