@@ -18,6 +18,9 @@ from tests.world import CONFIDENTIAL_MARKER
 def parse(response) -> Calendar:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/calendar")
+    # RFC 5545 3.1: CRLF line ends, lines folded at 75 octets.
+    lines = response.content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line and len(line) <= 75 for line in lines)
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
     zones = calendar.walk("VTIMEZONE")
