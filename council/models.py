@@ -14,6 +14,7 @@ from council.bodies.models import (
     RuleSet,
 )
 from council.db import Base
+from council.mail.models import DeliveryStatus, MailDelivery
 from council.meetings.models import (
     AgendaChange,
     AgendaChangeKind,
@@ -47,12 +48,14 @@ __all__ = [
     "ConflictOfInterest",
     "Consultation",
     "ConsultationRole",
+    "DeliveryStatus",
     "File",
     "FollowUpTask",
     "InvitationNotice",
     "LegislativeTerm",
     "Location",
     "LoginAttempt",
+    "MailDelivery",
     "Meeting",
     "MeetingMode",
     "MeetingState",

@@ -39,6 +39,13 @@ class Settings:
     # COUNCIL_BENCH_HELLO=1 mounts GET /bench/hello, a bare route without database or templates: the baseline of
     # bench/portal.py. Off everywhere else.
     bench_hello: bool = False
+    # Outgoing mail (invitations). Without a host, mails are written as .eml files to ``mail_directory``.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Sitzungsdienst <sitzungsdienst@localhost>"
 
     @property
     def is_production(self) -> bool:
@@ -47,6 +54,10 @@ class Settings:
     @property
     def secure_cookies(self) -> bool:
         return self.public_base_url.startswith("https://")
+
+    @property
+    def mail_directory(self) -> Path:
+        return self.var_dir / "mail"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -63,6 +74,9 @@ class Settings:
             "file_storage": str(self.file_storage),
             "max_upload_bytes": str(self.max_upload_bytes),
             "secret_key": "gesetzt" if self.secret_key else "fehlt",
+            "smtp": f"{self.smtp_host}:{self.smtp_port}"
+            if self.smtp_host
+            else f"(kein Server, Dateien in {self.mail_directory})",
         }
 
 
@@ -120,7 +134,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         accessibility_contact=get("ACCESSIBILITY_CONTACT"),
         bench_hello=get("BENCH_HELLO", "0") == "1",
+        smtp_host=get("SMTP_HOST"),
+        smtp_port=_positive(_int(get("SMTP_PORT", "587"), "SMTP_PORT"), "SMTP_PORT"),
+        smtp_user=get("SMTP_USER"),
+        smtp_password=get("SMTP_PASSWORD"),
+        smtp_starttls=_flag(get("SMTP_STARTTLS", "true"), "SMTP_STARTTLS"),
+        mail_from=get("SMTP_FROM") or Settings.mail_from,
     )
+
+
+def _flag(value: str | None, name: str) -> bool:
+    word = (value or "").strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{PREFIX}{name} must be true or false")
 
 
 def _int(value: str | None, name: str) -> int:

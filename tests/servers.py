@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,15 +111,18 @@ def server_env(tmp: Path, **council_env: str) -> dict[str, str]:
 
 
 @contextmanager
-def serve(tmp: Path, *args: str, port: int | None = None, **council_env: str) -> Iterator[Server]:
-    """`council serve *args` on ``port`` (a free one by default), with ``COUNCIL_*`` settings from ``council_env``."""
+def serve(
+    tmp: Path, *args: str, port: int | None = None, env: Mapping[str, str] | None = None, **council_env: str
+) -> Iterator[Server]:
+    """`council serve *args` on ``port`` (a free one by default), with ``COUNCIL_*`` settings from ``env`` and
+    ``council_env``."""
     tmp.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     server = Server(
         base_url=f"http://127.0.0.1:{port}",
         port=port,
         cwd=tmp,
-        env=server_env(tmp, **council_env),
+        env=server_env(tmp, **{**(env or {}), **council_env}),
         args=list(args),
         stdout=tmp / f"stdout-{port}.txt",
         stderr=tmp / f"stderr-{port}.txt",
@@ -132,9 +135,11 @@ def serve(tmp: Path, *args: str, port: int | None = None, **council_env: str) ->
 
 
 @contextmanager
-def serve_demo(tmp: Path, port: int | None = None, **council_env: str) -> Iterator[Server]:
+def serve_demo(
+    tmp: Path, port: int | None = None, env: Mapping[str, str] | None = None, **council_env: str
+) -> Iterator[Server]:
     """`council serve --demo`: SQLite under ``tmp/var`` unless ``COUNCIL_DATABASE_URL`` says otherwise."""
-    with serve(tmp, "--demo", port=port, **council_env) as server:
+    with serve(tmp, "--demo", port=port, env=env, **council_env) as server:
         yield server
 
 

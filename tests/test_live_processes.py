@@ -53,7 +53,7 @@ def test_a_vote_on_one_process_reaches_a_public_screen_on_another(
     if redis:
         # A namespace of its own: other test runs may use the same Redis and the same meeting ids.
         env.update(COUNCIL_REDIS_URL=REDIS_URL, COUNCIL_REDIS_NAMESPACE=f"test-{uuid.uuid4().hex[:12]}")
-    with serve_demo(tmp_path / "a", **env) as first, serve(tmp_path / "b", **env) as second:
+    with serve_demo(tmp_path / "a", env=env) as first, serve(tmp_path / "b", env=env) as second:
         demo = prepare_voters(database_url)
         with httpx.Client(base_url=first.base_url, timeout=30) as secretariat:
             token = log_in(secretariat, SECRETARIAT)

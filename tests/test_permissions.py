@@ -20,6 +20,8 @@ ADMIN_ONLY = {**{persona: 403 for persona in PUBLIC}, "visitor": 303, "admin": 2
 SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
 # A confidential paper's existence is not revealed to those who may not see it.
 SECRETARIAT_ONLY_CONFIDENTIAL = {**SECRETARIAT_ONLY, "other_committee_member": 404}
+# The committee's members (deputies too) and the secretariat: the members' invitation and packet.
+COMMITTEE_MEMBERS = {**LOGGED_IN, "other_committee_member": 403}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -37,6 +39,16 @@ GET_ROUTES = [
     ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY),
     ("/meetings/{next_meeting}/cancel", SECRETARIAT_ONLY),
     ("/meetings/{next_meeting}/agenda", SECRETARIAT_ONLY),
+    # Printed documents of the invited meeting: the public variants for all, the members' for the committee.
+    ("/meetings/{next_meeting}/invitation.pdf", PUBLIC),
+    ("/meetings/{next_meeting}/invitation-members.pdf", COMMITTEE_MEMBERS),
+    ("/meetings/{next_meeting}/packet.pdf", PUBLIC),
+    ("/meetings/{next_meeting}/packet-members.pdf", COMMITTEE_MEMBERS),
+    ("/meetings/{next_meeting}/invitation", SECRETARIAT_ONLY),
+    # Calendars: public for a meeting and an organization; a personal feed only at its secret address.
+    ("/meetings/{next_meeting}/calendar.ics", PUBLIC),
+    ("/organizations/{committee}/calendar.ics", PUBLIC),
+    ("/calendar/no-such-token.ics", {persona: 404 for persona in PUBLIC}),
     ("/meetings/{past_meeting}/agenda", SECRETARIAT_ONLY),
     ("/papers/{public_paper}", PUBLIC),
     (
@@ -101,6 +113,9 @@ async def test_get_routes_per_persona(route, expected, client, login, world):
 POST_ROUTES = [
     ("/account/password", LOGGED_IN, 400),
     ("/admin/users/", ADMIN_ONLY, 400),
+    # Issuing and revoking one's calendar address needs no fields: done, back to the account page.
+    ("/account/calendar/", LOGGED_IN, 303),
+    ("/account/calendar/revoke", LOGGED_IN, 303),
     # Meetings and agendas: an empty form is bad input; the past meeting is closed, so its agenda refuses changes.
     ("/meetings/new", SECRETARIAT_ONLY, 400),
     ("/meetings/{next_meeting}/edit", SECRETARIAT_ONLY, 400),
@@ -112,6 +127,9 @@ POST_ROUTES = [
     ("/meetings/{past_meeting}/agenda/items/{item}", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/move", SECRETARIAT_ONLY, 400),
     ("/meetings/{past_meeting}/agenda/items/{item}/remove", SECRETARIAT_ONLY, 400),
+    # Sending the invitation: an empty form lacks the count of earlier sendings; an unknown delivery is 404.
+    ("/meetings/{next_meeting}/invitation", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/invitation/deliveries/999999/retry", SECRETARIAT_ONLY, 404),
     # Empty forms: the secretariat gets the form's 400, everyone else is refused first.
     ("/papers/", SECRETARIAT_ONLY, 400),
     ("/papers/{public_paper}/edit", SECRETARIAT_ONLY, 400),

@@ -49,7 +49,7 @@ def _vote(server: Server, demo: DemoMeeting, poll_id: int) -> dict[int, str]:
 def test_killed_server_keeps_the_open_poll_and_every_acknowledged_vote(
     server_env: dict[str, str], tmp_path: Path
 ) -> None:
-    with serve_demo(tmp_path / "serve", **server_env) as server:
+    with serve_demo(tmp_path / "serve", env=server_env) as server:
         demo = prepare_voters(server_env["COUNCIL_DATABASE_URL"])
         assert len(demo.voters) >= len(CHOICES)
         with httpx.Client(base_url=server.base_url, timeout=30) as secretariat:

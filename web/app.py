@@ -27,12 +27,15 @@ from web.controllers.admin import UserAdminController
 from web.controllers.agenda import AgendaController
 from web.controllers.attendance import AttendanceController
 from web.controllers.calendar import CalendarController
+from web.controllers.calendars import CalendarFeedController, CalendarTokenController
 from web.controllers.console import ConsoleController
 from web.controllers.consultations import ConsultationController
 from web.controllers.directory import OrganizationController, PersonController
 from web.controllers.feeds import FeedController
 from web.controllers.home import HomeController, bench_hello
+from web.controllers.invitation import InvitationController
 from web.controllers.live import LiveController
+from web.controllers.meeting_documents import MeetingDocumentController
 from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
 from web.controllers.minutes_approval import MinutesApprovalController
@@ -96,6 +99,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             OrganizationController,
             PersonController,
             MeetingController,
+            MeetingDocumentController,
+            InvitationController,
+            CalendarFeedController,
+            CalendarTokenController,
             SchedulingController,
             AgendaController,
             PaperController,

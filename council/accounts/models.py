@@ -30,6 +30,8 @@ class User(Record):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # The secret of the personal calendar feed (/calendar/<token>.ics); None while the feed is off.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     person: Mapped[Person | None] = relationship()
     roles: Mapped[list[BodyRole]] = relationship(back_populates="user", cascade="all, delete-orphan")

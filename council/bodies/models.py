@@ -69,10 +69,13 @@ class Body(Record):
     website: Mapped[str | None] = mapped_column(String(300))
     contact_email: Mapped[str | None] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(200))
+    # Ladungsfrist: full days between sending the invitation and the meeting (an organization may set its own).
+    notice_period_days: Mapped[int] = mapped_column(default=7, server_default="7")
 
     __table_args__ = (
         UniqueConstraint("short_name"),
         CheckConstraint("ags IS NULL OR length(ags) = 8", name="ags_has_eight_digits"),
+        CheckConstraint("notice_period_days >= 0", name="notice_period_not_negative"),
     )
 
     terms: Mapped[list[LegislativeTerm]] = relationship(back_populates="body", order_by="LegislativeTerm.start_date")
@@ -109,6 +112,8 @@ class Organization(Record):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    # The organization's own Ladungsfrist in days; None follows the body's.
+    notice_period_days: Mapped[int | None] = mapped_column()
 
     body: Mapped[Body] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
@@ -118,6 +123,7 @@ class Organization(Record):
     __table_args__ = (
         UniqueConstraint("body_id", "name"),
         CheckConstraint("statutory_seats IS NULL OR statutory_seats > 0", name="seats_positive"),
+        CheckConstraint("notice_period_days IS NULL OR notice_period_days >= 0", name="notice_period_not_negative"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ends_after_start"),
     )
 

@@ -56,7 +56,8 @@ async def build_users(session: AsyncSession, directory: Directory) -> None:
             username=account.login.username,
             password=account.login.password,
             display_name=person.name if person else "Administration (Demo)",
-            email=person.email if person else "admin@musterstadt.example.org",
+            # Every demo account has an address, so that sending an invitation can be tried out (var/mail).
+            email=(person.email if person else None) or f"{account.login.username}@musterstadt.example.org",
             person=person,
             roles=account.roles,
         )

@@ -51,6 +51,8 @@ class Meeting(Record):
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     # When the invitation first went out; later sendings are supplements (InvitationNotice keeps them all).
     invitation_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # iCalendar SEQUENCE: counts the changes calendars must take over (council/meetings/calendar_sequence.py).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organization: Mapped[Organization] = relationship()
     legislative_term: Mapped[LegislativeTerm] = relationship()
@@ -61,6 +63,7 @@ class Meeting(Record):
     __table_args__ = (
         UniqueConstraint("organization_id", "legislative_term_id", "number"),
         CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         CheckConstraint('"end" IS NULL OR "end" >= start', name="ends_after_start"),
         CheckConstraint("(state = 'cancelled') = (cancellation_reason IS NOT NULL)", name="cancelled_with_reason"),
     )
@@ -197,3 +200,7 @@ class AgendaChange(Record):
 
     agenda_item: Mapped[AgendaItem] = relationship()
     notice: Mapped[InvitationNotice | None] = relationship()
+
+
+# Registers the flush listener that counts the iCalendar SEQUENCE (it needs the classes above).
+from council.meetings import calendar_sequence  # noqa: E402,F401

@@ -100,16 +100,18 @@ class AccountController(Controller):
     @get("/", name="account")
     async def show(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Body | None],
         changed: FromQuery[bool] = False,
     ) -> Template:
-        return await self._render(db_session, viewer, municipality, errors={}, changed=changed)
+        return await self._render(request, db_session, viewer, municipality, errors={}, changed=changed)
 
     @post("/password", name="account_password")
     async def password(
         self,
+        request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
         municipality: NamedDependency[Body | None],
@@ -127,12 +129,13 @@ class AccountController(Controller):
             )
         except ValidationFailed as exc:
             return await self._render(
-                db_session, viewer, municipality, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
+                request, db_session, viewer, municipality, errors=exc.errors, status_code=HTTP_400_BAD_REQUEST
             )
         return Redirect("/account?changed=true", status_code=303)
 
     async def _render(
         self,
+        request: Request[Any, Any, Any],
         db_session: AsyncSession,
         viewer: Viewer,
         body: Body | None,
@@ -142,6 +145,7 @@ class AccountController(Controller):
         status_code: int = 200,
     ) -> Template:
         assert viewer.user_id is not None
+        settings: Settings = request.app.state.settings
         user = await get_user(db_session, viewer.user_id)
         person = await get_person(db_session, user.person_id) if user.person_id else None
         return page(
@@ -153,5 +157,8 @@ class AccountController(Controller):
             errors=errors,
             changed=changed,
             roles=sorted(role for _, role in viewer.body_roles),
+            calendar_url=f"{settings.public_base_url}/calendar/{user.calendar_token}.ics"
+            if user.calendar_token
+            else None,
             status_code=status_code,
         )

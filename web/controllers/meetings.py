@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
-from council.meetings.service import get_meeting, item_paper_visible, visible_items
+from council.meetings.service import agenda_visible, get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
 from council.voting.polls import may_conduct
@@ -43,4 +43,6 @@ class MeetingController(Controller):
             manage=viewer.is_secretariat(meeting.organization.body_id),
             conduct=may_conduct(viewer, meeting),
             minutes=await minutes_link(db_session, meeting, viewer),
+            documents=agenda_visible(meeting, viewer),
+            members_documents=agenda_visible(meeting, viewer) and confidential,
         )

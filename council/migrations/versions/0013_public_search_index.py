@@ -1,7 +1,7 @@
 """public search index: entries, their organizations, and the engine's own structure
 
 Revision ID: 0013
-Revises: 0003
+Revises: 0012
 Create Date: 2026-12-04
 
 SQLite gets an FTS5 table of stemmed terms (rowid = search_entry.id); PostgreSQL keeps a German tsvector in
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0013"
-down_revision: str | None = "0003"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Outgoing mail: the SMTP (or directory) transport and the record of every delivery."""
