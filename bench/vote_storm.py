@@ -242,8 +242,9 @@ def _percentile(values: list[float], share: float) -> float:
 
 async def _log_in(transport: httpx.AsyncHTTPTransport, base: str, username: str) -> tuple[httpx.AsyncClient, str]:
     client = httpx.AsyncClient(transport=transport, base_url=base, timeout=120)
-    token = CSRF.search((await client.get("/login")).text)
-    assert token, "no CSRF token on the login page"
+    page = await client.get("/login")
+    token = CSRF.search(page.text)
+    assert token, f"no CSRF token on the login page ({page.status_code}): {page.text[:300]}"
     response = await client.post(
         "/login", data={"_csrf_token": token.group(1), "username": username, "password": PASSWORD}
     )
@@ -330,6 +331,7 @@ async def _storm(base: str, scene: Scene, listeners: int) -> dict[str, Any]:
         "accepted": statuses.count(201),
         "refused": len(statuses) - statuses.count(201) - statuses.count(0),
         "dropped": statuses.count(0),
+        "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
         "counts_correct": closed.status_code == 303 and expected in result_page,
         "storm_seconds": round(storm_seconds, 3),
         "votes_per_second": round(statuses.count(201) / storm_seconds, 1),
