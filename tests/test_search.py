@@ -9,7 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.demo import CONFIDENTIAL_MARKER, load_demo
+from council.meetings.models import AgendaItem, Meeting
 from council.papers.models import Paper, PaperKind
+from council.resolutions.models import Resolution
 from council.search.models import SearchEntry
 from council.search.service import SearchQuery, reindex, search
 from council.search.words import Fragment, fts5_query, snippet
@@ -171,3 +173,39 @@ async def test_search_page_answers_bad_filters_with_a_message(
 
     assert response.status_code == 400
     assert "Datum" in response.text
+
+
+async def _entries(sessions: async_sessionmaker[AsyncSession], source: str) -> set[int]:
+    async with sessions() as reading:
+        return set(await reading.scalars(select(SearchEntry.source_id).where(SearchEntry.source == source)))
+
+
+async def test_the_index_follows_an_item_closed_to_the_public_and_a_deleted_meeting(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await _demo(sessions)
+    resolutions, minutes = await _entries(sessions, "resolution"), await _entries(sessions, "minutes")
+    assert resolutions
+    assert minutes
+
+    resolution_id = min(resolutions)
+    async with sessions() as writing, writing.begin():
+        resolution = await writing.get(Resolution, resolution_id)
+        assert resolution is not None
+        item = await writing.get(AgendaItem, resolution.agenda_item_id)
+        assert item is not None
+        item.public = False
+    assert resolution_id not in await _entries(sessions, "resolution")
+
+    async with sessions() as writing, writing.begin():
+        item = await writing.get(AgendaItem, resolution.agenda_item_id)
+        assert item is not None
+        item.public = True
+    assert resolution_id in await _entries(sessions, "resolution")
+
+    meeting_id = min(minutes)
+    async with sessions() as writing, writing.begin():
+        meeting = await writing.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.deleted = True
+    assert meeting_id not in await _entries(sessions, "minutes")
