@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,6 +14,7 @@ from council.demo import CONFIDENTIAL_MARKER, load_demo
 from council.meetings.models import AgendaItem, Meeting
 from council.papers.models import Paper, PaperKind
 from council.resolutions.models import Resolution
+from council.search.index import Stale, refresh
 from council.search.models import SearchEntry
 from council.search.service import SearchQuery, reindex, search
 from council.search.words import Fragment, fts5_query, snippet
@@ -209,3 +212,33 @@ async def test_the_index_follows_an_item_closed_to_the_public_and_a_deleted_meet
         assert meeting is not None
         meeting.deleted = True
     assert meeting_id not in await _entries(sessions, "minutes")
+
+
+async def test_two_transactions_rebuilding_one_paper_leave_one_entry(
+    sessions: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    """PostgreSQL: the second waits for the first and replaces its entries instead of adding its own beside."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    await _demo(sessions)
+    paper_id = min(await _entries(sessions, "paper"))
+    stale = Stale(papers={paper_id})
+
+    async def second() -> None:
+        async with sessions() as other, other.begin():
+            await other.run_sync(lambda s: refresh(s.connection(), stale))
+
+    async with sessions() as first:
+        await first.begin()
+        await first.run_sync(lambda s: refresh(s.connection(), stale))
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        await first.commit()
+    await waiting
+
+    async with sessions() as reading:
+        rows = await reading.scalars(
+            select(SearchEntry.id).where(SearchEntry.source == "paper", SearchEntry.source_id == paper_id)
+        )
+        assert len(rows.all()) == 1
