@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.demo import CONFIDENTIAL_MARKER, load_demo
+from council.meetings.models import AgendaItem, Meeting
 from council.papers.models import Paper, PaperKind
+from council.resolutions.models import Resolution
+from council.search.index import Stale, refresh
 from council.search.models import SearchEntry
 from council.search.service import SearchQuery, reindex, search
 from council.search.words import Fragment, fts5_query, snippet
@@ -171,3 +176,69 @@ async def test_search_page_answers_bad_filters_with_a_message(
 
     assert response.status_code == 400
     assert "Datum" in response.text
+
+
+async def _entries(sessions: async_sessionmaker[AsyncSession], source: str) -> set[int]:
+    async with sessions() as reading:
+        return set(await reading.scalars(select(SearchEntry.source_id).where(SearchEntry.source == source)))
+
+
+async def test_the_index_follows_an_item_closed_to_the_public_and_a_deleted_meeting(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await _demo(sessions)
+    resolutions, minutes = await _entries(sessions, "resolution"), await _entries(sessions, "minutes")
+    assert resolutions
+    assert minutes
+
+    resolution_id = min(resolutions)
+    async with sessions() as writing, writing.begin():
+        resolution = await writing.get(Resolution, resolution_id)
+        assert resolution is not None
+        item = await writing.get(AgendaItem, resolution.agenda_item_id)
+        assert item is not None
+        item.public = False
+    assert resolution_id not in await _entries(sessions, "resolution")
+
+    async with sessions() as writing, writing.begin():
+        item = await writing.get(AgendaItem, resolution.agenda_item_id)
+        assert item is not None
+        item.public = True
+    assert resolution_id in await _entries(sessions, "resolution")
+
+    meeting_id = min(minutes)
+    async with sessions() as writing, writing.begin():
+        meeting = await writing.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.deleted = True
+    assert meeting_id not in await _entries(sessions, "minutes")
+
+
+async def test_two_transactions_rebuilding_one_paper_leave_one_entry(
+    sessions: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    """PostgreSQL: the second waits for the first and replaces its entries instead of adding its own beside."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    await _demo(sessions)
+    paper_id = min(await _entries(sessions, "paper"))
+    stale = Stale(papers={paper_id})
+
+    async def second() -> None:
+        async with sessions() as other, other.begin():
+            await other.run_sync(lambda s: refresh(s.connection(), stale))
+
+    async with sessions() as first:
+        await first.begin()
+        await first.run_sync(lambda s: refresh(s.connection(), stale))
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        await first.commit()
+    await waiting
+
+    async with sessions() as reading:
+        rows = await reading.scalars(
+            select(SearchEntry.id).where(SearchEntry.source == "paper", SearchEntry.source_id == paper_id)
+        )
+        assert len(rows.all()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, text
 
 from council.search.engines import engine_for
 from council.search.models import SearchEntry, SearchEntryOrganization
@@ -73,6 +73,21 @@ def _add(connection: Connection, entries: list[IndexEntry]) -> None:
     engine_for(connection.dialect.name).write(connection, written)
 
 
+def _lock(connection: Connection, groups: list[str]) -> None:
+    """PostgreSQL: two transactions rebuilding the same group (a file added here, a step edited there) take
+    turns, so the second deletes what the first inserted instead of adding a duplicate. In a fixed order, so
+    they cannot deadlock. SQLite has one writer at a time anyway."""
+    if connection.dialect.name != "postgresql" or not groups:
+        return
+    connection.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext(g)) "
+            "FROM (SELECT unnest(CAST(:groups AS text[])) AS g ORDER BY 1) AS ordered"
+        ),
+        {"groups": sorted(groups)},
+    )
+
+
 def refresh(connection: Connection, stale: Stale) -> None:
     """Replace the entries of the stale sources with what the public may find of them now."""
     groups = [
@@ -80,6 +95,7 @@ def refresh(connection: Connection, stale: Stale) -> None:
         *(resolution_group(i) for i in stale.resolutions),
         *(minutes_group(i) for i in stale.minutes),
     ]
+    _lock(connection, groups)
     _remove(connection, groups)
     entries = []
     if stale.papers:
