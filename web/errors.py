@@ -19,7 +19,9 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from council import errors
 from council.accounts.viewer import ANONYMOUS
@@ -41,7 +43,10 @@ TITLES = {
     HTTP_413_REQUEST_ENTITY_TOO_LARGE: "Datei zu groß",
     HTTP_429_TOO_MANY_REQUESTS: "Zu viele Versuche",
     HTTP_500_INTERNAL_SERVER_ERROR: "Interner Fehler",
+    HTTP_503_SERVICE_UNAVAILABLE: "Überlastet",
 }
+# How long an overloaded client is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 2
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -139,7 +144,24 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     )
 
 
+def handle_overload(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Every database connection stayed busy for the pool's whole timeout: the request did nothing, so the
+    client is told to try again (a vote not acknowledged was not stored) rather than shown an internal error."""
+    log.warning("no database connection free for %s %s: %s", request.method, request.url.path, exc)
+    if is_oparl_path(request.url.path):
+        response = oparl_error(HTTP_503_SERVICE_UNAVAILABLE, "Der Dienst ist überlastet.")
+    else:
+        response = error_response(
+            request,
+            HTTP_503_SERVICE_UNAVAILABLE,
+            _("Der Dienst ist gerade überlastet; nichts wurde gespeichert. Bitte versuchen Sie es gleich erneut."),
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    PoolTimeout: handle_overload,
     errors.CouncilError: handle_domain_error,
     HTTPException: handle_http_error,
     HTTP_500_INTERNAL_SERVER_ERROR: handle_unexpected,
