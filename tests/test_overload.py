@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
@@ -37,4 +36,3 @@ async def test_a_request_that_finds_no_free_connection_is_told_to_retry(settings
             assert (await client.get("/organizations")).status_code == 200
     finally:
         await engine.dispose()
-
