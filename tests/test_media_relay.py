@@ -1,0 +1,74 @@
+"""The forwarding relay with aiortc bots on loopback: everyone hears everyone else, content checked."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from media.bots import Bot, LocalRoom, opus_tone
+from media.hooks import restrict_host_addresses
+from media.relay import AiortcRelay
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def loopback_only():
+    restrict_host_addresses(["127.0.0.1"])
+    try:
+        yield
+    finally:
+        restrict_host_addresses([])
+
+
+async def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.1)
+    return bool(condition())
+
+
+async def test_three_bots_hear_each_other_and_see_the_camera(loopback_only):
+    tones = {"anna": opus_tone(440), "bernd": opus_tone(660), "cem": opus_tone(880)}
+    owner = {payload: name for name, payloads in tones.items() for payload in payloads}
+    relay = AiortcRelay(video_slots=2)
+    room = LocalRoom(relay, "m1")
+    bots = {name: Bot(name, payloads, video=(name == "anna")) for name, payloads in tones.items()}
+    try:
+        for bot in bots.values():
+            await room.join(bot)
+
+        def heard(listener: Bot) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for payloads in listener.received.values():
+                for payload in payloads:
+                    name = owner.get(payload, "?")
+                    counts[name] = counts.get(name, 0) + 1
+            return counts
+
+        def everyone_heard_everyone() -> bool:
+            return all(
+                all(heard(bot).get(other, 0) >= 25 for other in bots if other != name) for name, bot in bots.items()
+            )
+
+        assert await _wait_until(everyone_heard_everyone, 40), {n: heard(b) for n, b in bots.items()}
+        for name, bot in bots.items():
+            counts = heard(bot)
+            assert name not in counts, f"{name} hears itself"
+            assert "?" not in counts, f"{name} got altered payloads"
+            # each incoming audio track carries exactly one speaker, named by the track map the relay announced
+            for mid, payloads in bot.received.items():
+                speakers = {owner[p] for p in payloads}
+                assert speakers == {room.tracks[name][mid]}
+        assert await _wait_until(lambda: bots["bernd"].video_frames and bots["cem"].video_frames, 30)
+        assert bots["bernd"].video_frames[-1] == (160, 120)
+        assert not bots["anna"].video_frames, "the camera owner is not sent her own picture"
+    finally:
+        await room.close()
+        await relay.close()
+    assert await _wait_until(lambda: not [t for t in threading.enumerate() if t.name.endswith("-decoder")], 10)
