@@ -66,13 +66,16 @@ class MediaBackend(Protocol):
         """Answer the participant's offer for their sending connection."""
         ...
 
-    async def subscribe_offer(self, room_id: str, participant: str) -> tuple[str, tuple[TrackInfo, ...]]:
-        """An offer for the participant's receiving connection and what each track carries."""
+    async def subscribe_offer(self, room_id: str, participant: str) -> tuple[str, tuple[TrackInfo, ...]] | None:
+        """An offer for the participant's receiving connection and what each track carries; None when there is
+        nothing to receive yet or the previous offer still awaits its answer (a new one follows the answer)."""
         ...
 
     async def subscribe_answer(self, room_id: str, participant: str, answer_sdp: str) -> None: ...
 
-    async def add_candidate(self, room_id: str, participant: str, connection: str, candidate: str) -> None: ...
+    async def add_candidate(
+        self, room_id: str, participant: str, connection: str, candidate: str, mid: str
+    ) -> None: ...
 
     def mute(self, room_id: str, participant: str, kind: Kind, muted: bool) -> None: ...
 

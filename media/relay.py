@@ -43,6 +43,10 @@ def _preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
     return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() == CODECS[kind]]
 
 
+def _has_media(sdp: str) -> bool:
+    return sdp.startswith("v=0") and any(line.startswith(("m=audio", "m=video")) for line in sdp.splitlines())
+
+
 def _ntp_now() -> int:
     now = time.time() + 2208988800
     return (int(now) << 32) | int((now % 1) * (1 << 32))
@@ -122,9 +126,11 @@ class AiortcRelay:
     async def publish(self, room_id: str, participant: str, offer_sdp: str) -> str:
         room = self._room(room_id)
         p = self._participant(room, participant)
+        if not _has_media(offer_sdp):
+            raise MediaError("the offer has no audio or video")
         try:
             await p.publish_pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
-        except (ValueError, KeyError) as exc:
+        except Exception as exc:  # aiortc raises assorted errors on bad SDP; none may end the session
             raise MediaError(f"invalid offer: {exc}") from exc
         for transceiver in p.publish_pc.getTransceivers():
             receiver = transceiver.receiver
@@ -163,9 +169,11 @@ class AiortcRelay:
         p = self._participant(room, participant)
         if not p.offered:
             raise MediaError("answer without an offer")
+        if not _has_media(answer_sdp):
+            raise MediaError("the answer has no audio or video")
         try:
             await p.subscribe_pc.setRemoteDescription(RTCSessionDescription(answer_sdp, "answer"))
-        except (ValueError, KeyError) as exc:
+        except Exception as exc:
             raise MediaError(f"invalid answer: {exc}") from exc
         p.offered = False
         for forwarder in p.forwarders:
@@ -182,10 +190,10 @@ class AiortcRelay:
             return
         try:
             parsed = candidate_from_sdp(candidate.removeprefix("candidate:"))
-        except (ValueError, IndexError) as exc:
+            parsed.sdpMid = mid
+            await pc.addIceCandidate(parsed)
+        except Exception as exc:
             raise MediaError(f"invalid candidate: {exc}") from exc
-        parsed.sdpMid = mid
-        await pc.addIceCandidate(parsed)
 
     def mute(self, room_id: str, participant: str, kind: Kind, muted: bool) -> None:
         p = self._participant(self._room(room_id), participant)
