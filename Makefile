@@ -27,7 +27,7 @@ help:
 	@echo "make test       install test tools and services, then ruff, mypy and pytest"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make format     let ruff fix and format the code"
-	@echo "make typecheck  mypy council web agendas media tests bench"
+	@echo "make typecheck  mypy council web agendas tests bench media"
 	@echo "make clean      remove caches and install stamps (distclean: also .venv and var/)"
 
 run: $(RUN_STAMP)
@@ -38,7 +38,7 @@ test: $(TEST_STAMP)
 	bash tests/infra/ensure_services.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy council web agendas media tests bench
+	$(BIN)/mypy council web agendas tests bench media
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 services:
@@ -53,7 +53,7 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(TEST_STAMP)
-	$(BIN)/mypy council web agendas media tests bench
+	$(BIN)/mypy council web agendas tests bench media
 
 pytest: $(TEST_STAMP) services
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
