@@ -105,6 +105,9 @@ class Bot:
     arrivals: list[tuple[float, bytes]] = field(default_factory=list)
     video_frames: list[tuple[int, int]] = field(default_factory=list)
     first_media_at: float | None = None
+    decode_video: bool = True
+    sequence_numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    video_packets: int = 0
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -139,9 +142,16 @@ class Bot:
                 if self.first_media_at is None:
                     self.first_media_at = now
                 self.received[transceiver.mid or ""].append(packet.payload)
+                self.sequence_numbers[transceiver.mid or ""].append(packet.sequence_number)
                 self.arrivals.append((now, packet.payload))
 
             tap_receiver(transceiver.receiver, record)
+        elif not self.decode_video:
+
+            async def count(packet: RtpPacket, codec: RTCRtpCodecParameters) -> None:
+                self.video_packets += 1
+
+            tap_receiver(transceiver.receiver, count)
         else:
             self._tasks.append(asyncio.ensure_future(self._read_video(track)))
 
