@@ -3,9 +3,10 @@
 Prints one JSON line. Usage: ``.venv/bin/python bench/media_room.py [--sizes 5,10] [--video 4] [--seconds 10]``.
 The relay runs in a child process (so its CPU time is its own) with a line-JSON signaling socket on loopback;
 the bots publish pre-encoded Opus (and a tiny VP8 picture for the video publishers) and record raw packets
-without decoding. Figures per room size: relay CPU (% of one core) in total and per forwarded stream, RTP loss
-from the sequence numbers, join-to-first-audio p50/p95, one-way audio latency p50/p95 (bots and relay share the
-machine's monotonic clock). Baseline: the relay process's idle CPU, measured in the same run.
+without decoding. Figures per room size: relay CPU (% of one core) in total and per forwarded stream; RTP loss
+from the sequence numbers at the bots and, counted by the relay, already on the way in (the bots share the
+machine and their own process can be the bottleneck); join-to-first-audio p50/p95; one-way audio latency p50/p95
+(bots and relay share the machine's monotonic clock). Baseline: the relay process's idle CPU, measured in the same run.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ async def serve(port: int) -> None:
                 writer.write(json.dumps({"op": "answer", "sdp": answer}).encode() + b"\n")
             elif message["op"] == "answer":
                 await relay.subscribe_answer("bench", name, message["sdp"])
+            elif message["op"] == "reset":
+                relay.reset_ingress("bench")
+                relay.forwarded_packets = 0
+            elif message["op"] == "stats":
+                expected, received = relay.ingress_loss("bench")
+                stats = {"op": "stats", "expected": expected, "received": received}
+                writer.write(json.dumps({**stats, "forwarded": relay.forwarded_packets}).encode() + b"\n")
 
     server = await asyncio.start_server(handle, "127.0.0.1", port, limit=2**22)
     print("ready", flush=True)
@@ -120,6 +128,15 @@ def loss_of(bot: Bot) -> tuple[int, int]:
     return expected, received
 
 
+async def relay_stats(port: int, op: str) -> dict[str, Any]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(json.dumps({"op": op}).encode() + b"\n")
+    await writer.drain()
+    answer = json.loads(await reader.readline()) if op == "stats" else {}
+    writer.close()
+    return dict(answer)
+
+
 async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int) -> dict[str, Any]:
     # frequencies whose 20 ms frames do not repeat; a payload seen twice cannot date its packet and is left out
     tones = [opus_tone(301.3 + 37.7 * i + 0.37 * i * i) for i in range(n)]
@@ -141,9 +158,12 @@ async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int
         for bot in bots:
             bot.arrivals.clear()
             bot.sequence_numbers.clear()
+        await relay_stats(port, "reset")
         cpu_before, wall_before = cpu_seconds(relay_pid), time.monotonic()
         await asyncio.sleep(seconds)
-        cpu = (cpu_seconds(relay_pid) - cpu_before) / (time.monotonic() - wall_before)
+        elapsed = time.monotonic() - wall_before
+        cpu = (cpu_seconds(relay_pid) - cpu_before) / elapsed
+        at_relay = await relay_stats(port, "stats")
         latencies = []
         for bot in bots:
             for arrived, payload in bot.arrivals:
@@ -172,6 +192,10 @@ async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int
             "relay_cpu_pct_of_core": round(cpu * 100, 1),
             "relay_cpu_pct_per_stream": round(cpu * 100 / streams, 3),
             "audio_loss_pct": round(100 * (1 - received / expected), 3) if expected else None,
+            "audio_loss_before_relay_pct": round(100 * (1 - at_relay["received"] / at_relay["expected"]), 3)
+            if at_relay["expected"]
+            else None,
+            "relay_forwarded_packets_per_s": round(at_relay["forwarded"] / elapsed),
             "join_to_first_audio_ms_p50": round(percentile(joins, 50) or 0, 1),
             "join_to_first_audio_ms_p95": round(percentile(joins, 95) or 0, 1),
             "one_way_audio_ms_p50": round(percentile(latencies, 50) or 0, 2),

@@ -43,6 +43,16 @@ def _preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
     return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() == CODECS[kind]]
 
 
+def _count_ingress(ingress: dict[str, list[int]], kind: str, seq: int) -> None:
+    counts = ingress.get(kind)
+    if counts is None:
+        ingress[kind] = [1, seq, seq]
+        return
+    extended = seq + round((counts[1] - seq) / 65536) * 65536
+    counts[0] += 1
+    counts[1] = max(counts[1], extended)
+
+
 def _has_media(sdp: str) -> bool:
     return sdp.startswith("v=0") and any(line.startswith(("m=audio", "m=video")) for line in sdp.splitlines())
 
@@ -77,6 +87,8 @@ class Participant:
     tapped: set[int] = field(default_factory=set)
     last_keyframe_request: float = 0.0
     first_media: dict[str, float] = field(default_factory=dict)
+    # per kind: packets received, highest extended sequence number, first one (RTP loss as RFC 3550 counts it)
+    ingress: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -236,6 +248,20 @@ class AiortcRelay:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    def ingress_loss(self, room_id: str, kind: str = "audio") -> tuple[int, int]:
+        """(expected, received) packets of `kind` from all publishers of the room, as the relay saw them."""
+        expected = received = 0
+        for p in self._room(room_id).participants.values():
+            counts = p.ingress.get(kind)
+            if counts:
+                expected += counts[1] - counts[2] + 1
+                received += counts[0]
+        return expected, received
+
+    def reset_ingress(self, room_id: str) -> None:
+        for p in self._room(room_id).participants.values():
+            p.ingress.clear()
+
     def tracks(self, p: Participant) -> tuple[TrackInfo, ...]:
         return tuple(TrackInfo(f.transceiver_mid or "", f.kind, f.source) for f in p.forwarders)
 
@@ -254,6 +280,7 @@ class AiortcRelay:
                 p.first_media[kind] = time.monotonic()
                 self._reconcile(room)
             p.ssrcs[kind] = packet.ssrc
+            _count_ingress(p.ingress, kind, packet.sequence_number)
             level = packet.extensions.audio_level
             if kind == "audio" and level is not None:
                 p.loudness = rewrite.smooth(p.loudness, rewrite.loudness(level[1]))
