@@ -78,7 +78,7 @@ async def serve(port: int) -> None:
                 writer.write(json.dumps({**stats, "forwarded": relay.forwarded_packets}).encode() + b"\n")
 
     server = await asyncio.start_server(handle, "127.0.0.1", port, limit=2**22)
-    print("ready", flush=True)
+    print(server.sockets[0].getsockname()[1], flush=True)  # the parent reads the port the system gave
     async with server:
         await server.serve_forever()
 
@@ -214,13 +214,12 @@ async def main(sizes: list[int], video: int, seconds: float) -> dict[str, Any]:
     results = []
     baseline = None
     for n in sizes:
-        port = 47000 + n
         child = subprocess.Popen(  # noqa: ASYNC220, S603 - this very script as the relay
-            [sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE, text=True
+            [sys.executable, __file__, "--serve", "0"], stdout=subprocess.PIPE, text=True
         )
         try:
             assert child.stdout is not None
-            await asyncio.to_thread(child.stdout.readline)
+            port = int(await asyncio.to_thread(child.stdout.readline))
             if baseline is None:
                 before = cpu_seconds(child.pid)
                 await asyncio.sleep(2)
@@ -246,7 +245,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--serve", type=int)
     args = parser.parse_args()
-    if args.serve:
+    if args.serve is not None:
         asyncio.run(serve(args.serve))
     else:
         sizes = [int(s) for s in args.sizes.split(",")]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
 from aiortc.rtcconfiguration import RTCBundlePolicy
@@ -32,6 +34,7 @@ from media.backend import (
     TracksChanged,
 )
 from media.hooks import ForwardingSender, request_keyframe, tap_receiver
+from media.recording import OggOpusWriter
 
 CODECS = {"audio": "audio/opus", "video": "video/vp8"}
 KEYFRAME_INTERVAL_S = 0.5
@@ -99,6 +102,8 @@ class Room:
     participants: dict[str, Participant] = field(default_factory=dict)
     routes: dict[tuple[str, str], list[Forwarder]] = field(default_factory=dict)
     video_choice: list[str] = field(default_factory=list)
+    recording_dir: Path | None = None
+    recorders: dict[str, OggOpusWriter] = field(default_factory=dict)
     speaker_task: asyncio.Task[None] | None = None
 
 
@@ -221,6 +226,9 @@ class AiortcRelay:
         if room is None or participant not in room.participants:
             return
         p = room.participants.pop(participant)
+        recorder = room.recorders.pop(participant, None)
+        if recorder is not None:
+            recorder.close()
         for other in room.participants.values():
             for forwarder in other.forwarders:
                 if forwarder.source == participant:
@@ -235,6 +243,7 @@ class AiortcRelay:
             return
         for participant in list(room.participants):
             await self.remove(room_id, participant, reason="closed")
+        self.stop_recording(room_id)
         if room.speaker_task is not None:
             room.speaker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -284,6 +293,8 @@ class AiortcRelay:
             level = packet.extensions.audio_level
             if kind == "audio" and level is not None:
                 p.loudness = rewrite.smooth(p.loudness, rewrite.loudness(level[1]))
+            if kind == "audio" and room.recording_dir is not None:
+                self._record(room, p.id, packet)
             ntp = _ntp_now()
             step = 960 if kind == "audio" else 3000
             for forwarder in room.routes.get((p.id, kind), ()):
@@ -292,6 +303,29 @@ class AiortcRelay:
                     self.forwarded_packets += 1
 
         return forward
+
+    def start_recording(self, room_id: str, directory: Path) -> None:
+        """Copy every participant's Opus packets into `directory/<participant>.opus` until stopped."""
+        room = self._room(room_id)
+        directory.mkdir(parents=True, exist_ok=True)
+        room.recording_dir = directory
+
+    def stop_recording(self, room_id: str) -> list[Path]:
+        room = self._room(room_id)
+        files = [Path(writer.file.name) for writer in room.recorders.values()]
+        for writer in room.recorders.values():
+            writer.close()
+        room.recorders.clear()
+        room.recording_dir = None
+        return files
+
+    def _record(self, room: Room, participant: str, packet: RtpPacket) -> None:
+        writer = room.recorders.get(participant)
+        if writer is None and room.recording_dir is not None:
+            path = room.recording_dir / f"{participant}.opus"
+            writer = room.recorders[participant] = OggOpusWriter(path, serial=zlib.crc32(participant.encode()))
+        if writer is not None:
+            writer.write(packet.payload, packet.timestamp)
 
     def _ask_keyframe(self, room: Room, source: str) -> None:
         p = room.participants.get(source)

@@ -72,3 +72,27 @@ async def test_three_bots_hear_each_other_and_see_the_camera(loopback_only):
         await room.close()
         await relay.close()
     assert await _wait_until(lambda: not [t for t in threading.enumerate() if t.name.endswith("-decoder")], 10)
+
+
+async def test_recording_copies_each_speakers_packets_into_ogg(loopback_only, tmp_path):
+    import av
+
+    tones = {"anna": opus_tone(440), "bernd": opus_tone(660)}
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m2")
+    bots = {name: Bot(name, payloads) for name, payloads in tones.items()}
+    try:
+        for bot in bots.values():
+            await room.join(bot)
+        relay.start_recording("m2", tmp_path)
+        assert await _wait_until(lambda: all(len(b.arrivals) > 60 for b in bots.values()), 30)
+        files = relay.stop_recording("m2")
+    finally:
+        await room.close()
+        await relay.close()
+    assert sorted(f.name for f in files) == ["anna.opus", "bernd.opus"]
+    for name, payloads in tones.items():
+        with av.open(str(tmp_path / f"{name}.opus")) as container:
+            recorded = [bytes(p) for p in container.demux(audio=0) if p.size]
+        assert len(recorded) > 30
+        assert set(recorded) <= set(payloads), f"{name}'s file holds other audio"
