@@ -159,10 +159,11 @@ async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int
             bot.arrivals.clear()
             bot.sequence_numbers.clear()
         await relay_stats(port, "reset")
-        cpu_before, wall_before = cpu_seconds(relay_pid), time.monotonic()
+        cpu_before, wall_before, bots_before = cpu_seconds(relay_pid), time.monotonic(), time.process_time()
         await asyncio.sleep(seconds)
         elapsed = time.monotonic() - wall_before
         cpu = (cpu_seconds(relay_pid) - cpu_before) / elapsed
+        bots_cpu = (time.process_time() - bots_before) / elapsed
         at_relay = await relay_stats(port, "stats")
         latencies = []
         for bot in bots:
@@ -191,6 +192,8 @@ async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int
             "forwarded_streams": streams,
             "relay_cpu_pct_of_core": round(cpu * 100, 1),
             "relay_cpu_pct_per_stream": round(cpu * 100 / streams, 3),
+            # the bots' own process: near 100 % it, not the relay, drops packets and adds delay
+            "bots_cpu_pct_of_core": round(bots_cpu * 100, 1),
             "audio_loss_pct": round(100 * (1 - received / expected), 3) if expected else None,
             "audio_loss_before_relay_pct": round(100 * (1 - at_relay["received"] / at_relay["expected"]), 3)
             if at_relay["expected"]
