@@ -12,10 +12,11 @@ import asyncio
 import contextlib
 import time
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability, RTCRtpCodecParameters
 from aiortc.rtcrtpsender import RTCRtpSender
@@ -33,8 +34,9 @@ from media.backend import (
     TrackInfo,
     TracksChanged,
 )
-from media.hooks import ForwardingSender, request_keyframe, tap_receiver
+from media.hooks import ForwardingSender, PacketTap, request_keyframe, tap_receiver
 from media.recording import OggOpusWriter
+from media.room import Forwarder, Participant, Room
 
 CODECS = {"audio": "audio/opus", "video": "video/vp8"}
 KEYFRAME_INTERVAL_S = 0.5
@@ -63,48 +65,6 @@ def _has_media(sdp: str) -> bool:
 def _ntp_now() -> int:
     now = time.time() + 2208988800
     return (int(now) << 32) | int((now % 1) * (1 << 32))
-
-
-@dataclass
-class Forwarder:
-    kind: Kind
-    out: ForwardingSender
-    transceiver_mid: str | None = None
-    source: str | None = None
-    rewriter: rewrite.StreamRewriter = field(default_factory=rewrite.StreamRewriter)
-
-
-@dataclass
-class Participant:
-    id: str
-    rights: Rights
-    publish_pc: RTCPeerConnection
-    subscribe_pc: RTCPeerConnection
-    receivers: dict[str, RTCRtpReceiver] = field(default_factory=dict)
-    ssrcs: dict[str, int] = field(default_factory=dict)
-    muted: set[str] = field(default_factory=set)
-    loudness: float = 0.0
-    forwarders: list[Forwarder] = field(default_factory=list)
-    offered: bool = False
-    offer_pending: bool = False
-    tapped: set[int] = field(default_factory=set)
-    last_keyframe_request: float = 0.0
-    first_media: dict[str, float] = field(default_factory=dict)
-    # per kind: packets received, highest extended sequence number, first one (RTP loss as RFC 3550 counts it)
-    ingress: dict[str, list[int]] = field(default_factory=dict)
-
-
-@dataclass
-class Room:
-    id: str
-    listener: EventListener
-    video_slots: int
-    participants: dict[str, Participant] = field(default_factory=dict)
-    routes: dict[tuple[str, str], list[Forwarder]] = field(default_factory=dict)
-    video_choice: list[str] = field(default_factory=list)
-    recording_dir: Path | None = None
-    recorders: dict[str, OggOpusWriter] = field(default_factory=dict)
-    speaker_task: asyncio.Task[None] | None = None
 
 
 class AiortcRelay:
@@ -276,7 +236,7 @@ class AiortcRelay:
 
     # --- forwarding ----------------------------------------------------------------------------------------------
 
-    def _tap(self, room: Room, p: Participant, kind: str):  # type: ignore[no-untyped-def]
+    def _tap(self, room: Room, p: Participant, kind: str) -> PacketTap:
         allowed = p.rights.publish_audio if kind == "audio" else p.rights.publish_video
         expected_mime = CODECS[kind]
 
@@ -337,7 +297,7 @@ class AiortcRelay:
         p.last_keyframe_request = now
         self._spawn(request_keyframe(p.receivers["video"], p.ssrcs["video"]))
 
-    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
