@@ -96,3 +96,31 @@ async def test_recording_copies_each_speakers_packets_into_ogg(loopback_only, tm
             recorded = [bytes(p) for p in container.demux(audio=0) if p.size]
         assert len(recorded) > 30
         assert set(recorded) <= set(payloads), f"{name}'s file holds other audio"
+
+
+async def test_a_listeners_keyframe_request_reaches_the_camera(loopback_only):
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m3")
+    anna, bernd = Bot("anna", opus_tone(440), video=True), Bot("bernd", opus_tone(660))
+    requests: list[float] = []
+    try:
+        for bot in (anna, bernd):
+            await room.join(bot)
+        camera = next(s for s in anna.publish_pc.getSenders() if s.kind == "video")
+        original = camera._send_keyframe
+
+        def counted() -> None:
+            requests.append(time.monotonic())
+            original()
+
+        camera._send_keyframe = counted  # type: ignore[method-assign]
+        assert await _wait_until(lambda: len(bernd.video_frames) > 5, 30)
+        receiver = next(t.receiver for t in bernd.subscribe_pc.getTransceivers() if t.kind == "video")
+        [source] = receiver.getSynchronizationSources()
+        await asyncio.sleep(0.6)  # past the relay's own throttle
+        before = len(requests)
+        await receiver._send_rtcp_pli(source.source)
+        assert await _wait_until(lambda: len(requests) > before, 5), "the PLI did not reach the publisher"
+    finally:
+        await room.close()
+        await relay.close()
