@@ -179,6 +179,7 @@ class LocalRoom:
         self.bots: dict[str, Bot] = {}
         self.events: asyncio.Queue[Any] = asyncio.Queue()
         self.tracks: dict[str, dict[str, str | None]] = defaultdict(dict)
+        self.offers: dict[str, int] = defaultdict(int)
         relay.create_room(room_id, self.events.put_nowait)
         self._pump = asyncio.ensure_future(self._run())
 
@@ -206,6 +207,7 @@ class LocalRoom:
             if offer is None:
                 continue
             sdp, tracks = offer
+            self.offers[bot.name] += 1
             self.tracks[bot.name] = {t.mid: t.source for t in tracks}
             await self.relay.subscribe_answer(self.room_id, bot.name, await bot.answer_subscription(sdp))
 

@@ -68,6 +68,15 @@ async def test_three_bots_hear_each_other_and_see_the_camera(loopback_only):
         assert await _wait_until(lambda: bots["bernd"].video_frames and bots["cem"].video_frames, 30)
         assert bots["bernd"].video_frames[-1] == (160, 120)
         assert not bots["anna"].video_frames, "the camera owner is not sent her own picture"
+
+        # cem leaves: anna and bernd go on hearing each other without a renegotiation
+        offers = dict(room.offers)
+        await relay.remove("m1", "cem")
+        heard_before = len(bots["anna"].arrivals)
+        await asyncio.sleep(1.5)
+        assert room.offers["anna"] == offers["anna"] and room.offers["bernd"] == offers["bernd"]
+        recent = [owner.get(p) for _, p in bots["anna"].arrivals[heard_before + 10 :]]
+        assert recent and set(recent) == {"bernd"}
     finally:
         await room.close()
         await relay.close()
