@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         finally:
             await app.state.room_hub.close()
             await relay.close()
+            if settings.media_host_addresses:
+                restrict_host_addresses([])  # the candidate restriction is process-wide: undo it with the app
             sealer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sealer
