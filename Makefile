@@ -29,7 +29,7 @@ help:
 	@echo "make test       install test tools and services, then ruff, mypy and pytest"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make format     let ruff fix and format the code"
-	@echo "make typecheck  mypy council web agendas tests bench"
+	@echo "make typecheck  mypy council web agendas tests bench media"
 	@echo "make clean      remove caches and install stamps (distclean: also .venv and var/)"
 
 run: $(RUN_STAMP)
@@ -41,7 +41,7 @@ test: $(TEST_STAMP)
 	$(MAKE) --no-print-directory $(NPM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy council web agendas tests bench
+	$(BIN)/mypy council web agendas tests bench media
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 services:
@@ -56,7 +56,7 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(TEST_STAMP)
-	$(BIN)/mypy council web agendas tests bench
+	$(BIN)/mypy council web agendas tests bench media
 
 pytest: $(TEST_STAMP) services
 	$(MAKE) --no-print-directory $(NPM_STAMP)

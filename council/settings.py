@@ -46,6 +46,15 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = True
     mail_from: str = "Sitzungsdienst <sitzungsdienst@localhost>"
+    # Digital meetings: a participant whose connection drops keeps the seat (one attendance entry) if back in time.
+    media_reconnect_grace_seconds: float = 30.0
+    media_stun_urls: tuple[str, ...] = ()
+    media_turn_urls: tuple[str, ...] = ()
+    media_turn_secret: str = ""
+    media_turn_ttl_seconds: int = 3600
+    media_video_slots: int = 4
+    # Gather the relay's ICE host candidates only on these addresses (e.g. 127.0.0.1 in tests); empty: all.
+    media_host_addresses: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -77,6 +86,8 @@ class Settings:
             "smtp": f"{self.smtp_host}:{self.smtp_port}"
             if self.smtp_host
             else f"(kein Server, Dateien in {self.mail_directory})",
+            "media_turn_urls": ", ".join(self.media_turn_urls) or "(keine)",
+            "media_turn_secret": "gesetzt" if self.media_turn_secret else "fehlt",
         }
 
 
@@ -140,6 +151,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_password=get("SMTP_PASSWORD"),
         smtp_starttls=_flag(get("SMTP_STARTTLS", "true"), "SMTP_STARTTLS"),
         mail_from=get("SMTP_FROM") or Settings.mail_from,
+        media_reconnect_grace_seconds=_seconds(
+            get("MEDIA_RECONNECT_GRACE_SECONDS", "30"), "MEDIA_RECONNECT_GRACE_SECONDS"
+        ),
+        media_stun_urls=_list(get("MEDIA_STUN_URLS")),
+        media_turn_urls=_list(get("MEDIA_TURN_URLS")),
+        media_turn_secret=get("MEDIA_TURN_SECRET", "") or "",
+        media_turn_ttl_seconds=_positive(
+            _int(get("MEDIA_TURN_TTL_SECONDS", "3600"), "MEDIA_TURN_TTL_SECONDS"), "MEDIA_TURN_TTL_SECONDS"
+        ),
+        media_video_slots=_int(get("MEDIA_VIDEO_SLOTS", "4"), "MEDIA_VIDEO_SLOTS"),
+        media_host_addresses=_list(get("MEDIA_HOST_ADDRESSES")),
     )
 
 
@@ -150,6 +172,20 @@ def _flag(value: str | None, name: str) -> bool:
     if word in {"0", "false", "no", "off"}:
         return False
     raise ConfigurationError(f"{PREFIX}{name} must be true or false")
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _seconds(value: str | None, name: str) -> float:
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        raise ConfigurationError(f"{PREFIX}{name} must be a number of seconds") from None
+    if seconds < 0:
+        raise ConfigurationError(f"{PREFIX}{name} must not be negative")
+    return seconds
 
 
 def _int(value: str | None, name: str) -> int:

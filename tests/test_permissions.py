@@ -82,6 +82,10 @@ GET_ROUTES = [
     ("/account", LOGGED_IN),
     ("/admin/users", ADMIN_ONLY),
     ("/admin/users/new", ADMIN_ONLY),
+    # The video room: members of the committee and the secretariat; the next meeting is in person, so the page
+    # explains that there is no room and no one gets ICE servers for it (tests/test_meeting_room.py: online).
+    ("/meetings/{next_meeting}/room", {**LOGGED_IN, "other_committee_member": 403}),
+    ("/meetings/{next_meeting}/room/ice", {**{persona: 403 for persona in PUBLIC}, "visitor": 303}),
 ]
 
 

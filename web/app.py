@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from council.audit.sealing import seal_periodically
 from council.db import create_engine, session_factory
 from council.settings import Settings, load_settings
+from media.hooks import restrict_host_addresses
+from media.relay import AiortcRelay
 from web.auth import LanguageMiddleware
 from web.controllers.accessibility import AccessibilityController
 from web.controllers.accounts import AccountController, AuthController
@@ -36,6 +38,7 @@ from web.controllers.home import HomeController, bench_hello
 from web.controllers.invitation import InvitationController
 from web.controllers.live import LiveController
 from web.controllers.meeting_documents import MeetingDocumentController
+from web.controllers.meeting_room import MeetingRoomController
 from web.controllers.meetings import MeetingController
 from web.controllers.minutes import MinutesController
 from web.controllers.minutes_approval import MinutesApprovalController
@@ -51,6 +54,7 @@ from web.errors import EXCEPTION_HANDLERS
 from web.live import LiveBroadcaster, channels_plugin
 from web.oparl.controllers import OParlController
 from web.oparl.cors import OParlCorsMiddleware
+from web.room_hub import RoomHub
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
 from web.templating import build_environment, template_config
@@ -83,9 +87,17 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.broadcaster = broadcaster
         await broadcaster.start()
         sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")
+        if settings.media_host_addresses:
+            restrict_host_addresses(list(settings.media_host_addresses))
+        relay = AiortcRelay(video_slots=settings.media_video_slots)
+        app.state.room_hub = RoomHub(relay, sessions, broadcaster.publish, settings.media_reconnect_grace_seconds)
         try:
             yield
         finally:
+            await app.state.room_hub.close()
+            await relay.close()
+            if settings.media_host_addresses:
+                restrict_host_addresses([])  # the candidate restriction is process-wide: undo it with the app
             sealer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sealer
@@ -103,6 +115,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             InvitationController,
             CalendarFeedController,
             CalendarTokenController,
+            MeetingRoomController,
             SchedulingController,
             AgendaController,
             PaperController,

@@ -1,0 +1,1 @@
+"""Digital meetings: a selective forwarding media relay behind the `MediaBackend` boundary."""

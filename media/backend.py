@@ -1,0 +1,90 @@
+"""The boundary between the meeting session and whatever engine moves the media.
+
+The web layer only talks to a `MediaBackend`; `media.relay.AiortcRelay` is the built-in engine, an external
+SFU (LiveKit, mediasoup) can sit behind the same protocol later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Kind = Literal["audio", "video"]
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What a participant may send. Everyone admitted may listen."""
+
+    publish_audio: bool = True
+    publish_video: bool = True
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    """Which participant an outgoing track (identified by its SDP mid) currently carries."""
+
+    mid: str
+    kind: Kind
+    source: str | None
+
+
+@dataclass(frozen=True)
+class RenegotiationNeeded:
+    """The participant's receiving connection changed: send them a new offer."""
+
+    participant: str
+
+
+@dataclass(frozen=True)
+class TracksChanged:
+    """A video slot now shows someone else (active speaker switch)."""
+
+    participant: str
+    tracks: tuple[TrackInfo, ...]
+
+
+@dataclass(frozen=True)
+class ParticipantGone:
+    participant: str
+    reason: str = field(default="left")
+
+
+MediaEvent = RenegotiationNeeded | TracksChanged | ParticipantGone
+EventListener = Callable[[MediaEvent], None]
+
+
+class MediaBackend(Protocol):
+    def create_room(self, room_id: str, listener: EventListener) -> None: ...
+
+    def has_room(self, room_id: str) -> bool: ...
+
+    async def admit(self, room_id: str, participant: str, rights: Rights) -> None: ...
+
+    async def publish(self, room_id: str, participant: str, offer_sdp: str) -> str:
+        """Answer the participant's offer for their sending connection."""
+        ...
+
+    async def subscribe_offer(self, room_id: str, participant: str) -> tuple[str, tuple[TrackInfo, ...]] | None:
+        """An offer for the participant's receiving connection and what each track carries; None when there is
+        nothing to receive yet or the previous offer still awaits its answer (a new one follows the answer)."""
+        ...
+
+    async def subscribe_answer(self, room_id: str, participant: str, answer_sdp: str) -> None: ...
+
+    async def add_candidate(
+        self, room_id: str, participant: str, connection: str, candidate: str, mid: str
+    ) -> None: ...
+
+    def mute(self, room_id: str, participant: str, kind: Kind, muted: bool) -> None: ...
+
+    async def remove(self, room_id: str, participant: str) -> None: ...
+
+    async def close_room(self, room_id: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MediaError(Exception):
+    """A request the media engine cannot follow (unknown participant, bad SDP, wrong order)."""

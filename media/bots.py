@@ -1,0 +1,218 @@
+"""aiortc client bots for tests and bench/media_room.py: they publish pre-encoded Opus (cheap) and record the raw
+payloads they receive, so a test can tell whose audio arrived without decoding it."""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import fractions
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import av
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+    VideoStreamTrack,
+)
+from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
+
+from media.hooks import tap_receiver
+
+SAMPLE_RATE = 48000
+FRAME_SAMPLES = 960  # 20 ms
+
+
+def opus_tone(frequency: float, frames: int = 50) -> list[bytes]:
+    """`frames` 20 ms Opus packets of a sine tone (distinct frequencies give distinct packets)."""
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.sample_rate = SAMPLE_RATE
+    encoder.layout = "stereo"
+    encoder.format = av.AudioFormat("s16")
+    encoder.time_base = fractions.Fraction(1, SAMPLE_RATE)
+    out: list[bytes] = []
+    for i in range(frames + 10):
+        samples = array.array("h")
+        for n in range(FRAME_SAMPLES):
+            value = int(8000 * math.sin(2 * math.pi * frequency * (i * FRAME_SAMPLES + n) / SAMPLE_RATE))
+            samples.extend((value, value))
+        frame = av.AudioFrame(format="s16", layout="stereo", samples=FRAME_SAMPLES)
+        frame.planes[0].update(samples.tobytes())
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = i * FRAME_SAMPLES
+        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        out.extend(bytes(packet) for packet in encoder.encode(frame))
+    return out[-frames:]
+
+
+class OpusPacketTrack(MediaStreamTrack):
+    """Loops pre-encoded Opus packets in real time; aiortc sends them as they are."""
+
+    kind = "audio"
+
+    def __init__(self, payloads: list[bytes]) -> None:
+        super().__init__()
+        self.payloads = payloads
+        self.index = 0
+        self.start: float | None = None
+
+    async def recv(self) -> Any:
+        if self.start is None:
+            self.start = time.monotonic()
+        wait = self.start + self.index * 0.02 - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        packet = av.Packet(self.payloads[self.index % len(self.payloads)])
+        packet.pts = self.index * FRAME_SAMPLES
+        packet.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        self.index += 1
+        return packet
+
+
+class SmallVideoTrack(VideoStreamTrack):
+    """A tiny moving picture, so that the one video publisher of a test costs little to encode."""
+
+    def __init__(self, width: int = 160, height: int = 120) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+
+    async def recv(self) -> Any:
+        pts, time_base = await self.next_timestamp()
+        frame = av.VideoFrame(self.width, self.height, "yuv420p")
+        shade = (pts // 3000) % 200
+        for plane in frame.planes:
+            plane.update(bytes([shade]) * plane.buffer_size)
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+@dataclass
+class Bot:
+    name: str
+    payloads: list[bytes]
+    video: bool = False
+    publish_pc: RTCPeerConnection = field(init=False)
+    subscribe_pc: RTCPeerConnection = field(init=False)
+    received: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    arrivals: list[tuple[float, bytes]] = field(default_factory=list)
+    video_frames: list[tuple[int, int]] = field(default_factory=list)
+    first_media_at: float | None = None
+    decode_video: bool = True
+    sequence_numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    video_packets: int = 0
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        self.publish_pc = RTCPeerConnection(config)
+        self.subscribe_pc = RTCPeerConnection(config)
+        self.publish_pc.addTrack(OpusPacketTrack(self.payloads))
+        if self.video:
+            self.publish_pc.addTrack(SmallVideoTrack())
+        self.subscribe_pc.on("track", self._on_track)
+
+    async def publish_offer(self) -> str:
+        await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())
+        return self.publish_pc.localDescription.sdp
+
+    async def accept_answer(self, sdp: str) -> None:
+        await self.publish_pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
+
+    async def answer_subscription(self, offer_sdp: str) -> str:
+        await self.subscribe_pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
+        await self.subscribe_pc.setLocalDescription(await self.subscribe_pc.createAnswer())
+        return self.subscribe_pc.localDescription.sdp
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        transceiver: RTCRtpTransceiver = next(
+            t for t in self.subscribe_pc.getTransceivers() if t.receiver.track is track
+        )
+        if track.kind == "audio":
+
+            async def record(packet: RtpPacket, codec: RTCRtpCodecParameters) -> None:
+                now = time.monotonic()
+                if self.first_media_at is None:
+                    self.first_media_at = now
+                self.received[transceiver.mid or ""].append(packet.payload)
+                self.sequence_numbers[transceiver.mid or ""].append(packet.sequence_number)
+                self.arrivals.append((now, packet.payload))
+
+            tap_receiver(transceiver.receiver, record)
+        elif not self.decode_video:
+
+            async def count(packet: RtpPacket, codec: RTCRtpCodecParameters) -> None:
+                self.video_packets += 1
+
+            tap_receiver(transceiver.receiver, count)
+        else:
+            self._tasks.append(asyncio.ensure_future(self._read_video(track)))
+
+    async def _read_video(self, track: MediaStreamTrack) -> None:
+        try:
+            while True:
+                frame = await track.recv()
+                self.video_frames.append((frame.width, frame.height))  # type: ignore[union-attr]
+        except Exception:  # noqa: S110 - the track ends when the connection closes
+            pass
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(self.publish_pc.close(), self.subscribe_pc.close(), return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+class LocalRoom:
+    """Connects bots to an `AiortcRelay` in the same process (the signaling a WebSocket would carry)."""
+
+    def __init__(self, relay: Any, room_id: str) -> None:
+        self.relay = relay
+        self.room_id = room_id
+        self.bots: dict[str, Bot] = {}
+        self.events: asyncio.Queue[Any] = asyncio.Queue()
+        self.tracks: dict[str, dict[str, str | None]] = defaultdict(dict)
+        self.offers: dict[str, int] = defaultdict(int)
+        relay.create_room(room_id, self.events.put_nowait)
+        self._pump = asyncio.ensure_future(self._run())
+
+    async def join(self, bot: Bot, rights: Any = None) -> None:
+        from media.backend import Rights
+
+        self.bots[bot.name] = bot
+        await self.relay.admit(self.room_id, bot.name, rights or Rights())
+        answer = await self.relay.publish(self.room_id, bot.name, await bot.publish_offer())
+        await bot.accept_answer(answer)
+
+    async def _run(self) -> None:
+        from media.backend import RenegotiationNeeded, TracksChanged
+
+        while True:
+            event = await self.events.get()
+            bot = self.bots.get(event.participant)
+            if bot is None:
+                continue
+            if isinstance(event, TracksChanged):
+                self.tracks[bot.name] = {t.mid: t.source for t in event.tracks}
+            if not isinstance(event, RenegotiationNeeded):
+                continue
+            offer = await self.relay.subscribe_offer(self.room_id, bot.name)
+            if offer is None:
+                continue
+            sdp, tracks = offer
+            self.offers[bot.name] += 1
+            self.tracks[bot.name] = {t.mid: t.source for t in tracks}
+            await self.relay.subscribe_answer(self.room_id, bot.name, await bot.answer_subscription(sdp))
+
+    async def close(self) -> None:
+        self._pump.cancel()
+        await asyncio.gather(self._pump, return_exceptions=True)
+        await self.relay.close_room(self.room_id)
+        await asyncio.gather(*(bot.close() for bot in self.bots.values()), return_exceptions=True)

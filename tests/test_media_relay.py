@@ -1,0 +1,135 @@
+"""The forwarding relay with aiortc bots on loopback: everyone hears everyone else, content checked."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from media.bots import Bot, LocalRoom, opus_tone
+from media.hooks import restrict_host_addresses
+from media.relay import AiortcRelay
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def loopback_only():
+    restrict_host_addresses(["127.0.0.1"])
+    try:
+        yield
+    finally:
+        restrict_host_addresses([])
+
+
+async def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.1)
+    return bool(condition())
+
+
+async def test_three_bots_hear_each_other_and_see_the_camera(loopback_only):
+    tones = {"anna": opus_tone(440), "bernd": opus_tone(660), "cem": opus_tone(880)}
+    owner = {payload: name for name, payloads in tones.items() for payload in payloads}
+    relay = AiortcRelay(video_slots=2)
+    room = LocalRoom(relay, "m1")
+    bots = {name: Bot(name, payloads, video=(name == "anna")) for name, payloads in tones.items()}
+    try:
+        for bot in bots.values():
+            await room.join(bot)
+
+        def heard(listener: Bot) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for payloads in listener.received.values():
+                for payload in payloads:
+                    name = owner.get(payload, "?")
+                    counts[name] = counts.get(name, 0) + 1
+            return counts
+
+        def everyone_heard_everyone() -> bool:
+            return all(
+                all(heard(bot).get(other, 0) >= 25 for other in bots if other != name) for name, bot in bots.items()
+            )
+
+        assert await _wait_until(everyone_heard_everyone, 40), {n: heard(b) for n, b in bots.items()}
+        for name, bot in bots.items():
+            counts = heard(bot)
+            assert name not in counts, f"{name} hears itself"
+            assert "?" not in counts, f"{name} got altered payloads"
+            # each incoming audio track carries exactly one speaker, named by the track map the relay announced
+            for mid, payloads in bot.received.items():
+                speakers = {owner[p] for p in payloads}
+                assert speakers == {room.tracks[name][mid]}
+        assert await _wait_until(lambda: bots["bernd"].video_frames and bots["cem"].video_frames, 30)
+        assert bots["bernd"].video_frames[-1] == (160, 120)
+        assert not bots["anna"].video_frames, "the camera owner is not sent her own picture"
+
+        # cem leaves: anna and bernd go on hearing each other without a renegotiation
+        offers = dict(room.offers)
+        await relay.remove("m1", "cem")
+        heard_before = len(bots["anna"].arrivals)
+        await asyncio.sleep(1.5)
+        assert room.offers["anna"] == offers["anna"] and room.offers["bernd"] == offers["bernd"]
+        recent = [owner.get(p) for _, p in bots["anna"].arrivals[heard_before + 10 :]]
+        assert recent and set(recent) == {"bernd"}
+    finally:
+        await room.close()
+        await relay.close()
+    assert await _wait_until(lambda: not [t for t in threading.enumerate() if t.name.endswith("-decoder")], 10)
+
+
+async def test_recording_copies_each_speakers_packets_into_ogg(loopback_only, tmp_path):
+    import av
+
+    tones = {"anna": opus_tone(440), "bernd": opus_tone(660)}
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m2")
+    bots = {name: Bot(name, payloads) for name, payloads in tones.items()}
+    try:
+        for bot in bots.values():
+            await room.join(bot)
+        relay.start_recording("m2", tmp_path)
+        assert await _wait_until(lambda: all(len(b.arrivals) > 60 for b in bots.values()), 30)
+        files = relay.stop_recording("m2")
+    finally:
+        await room.close()
+        await relay.close()
+    assert sorted(f.name for f in files) == ["anna.opus", "bernd.opus"]
+    for name, payloads in tones.items():
+        with av.open(str(tmp_path / f"{name}.opus")) as container:
+            recorded = [bytes(p) for p in container.demux(audio=0) if p.size]
+        assert len(recorded) > 30
+        assert set(recorded) <= set(payloads), f"{name}'s file holds other audio"
+
+
+async def test_a_listeners_keyframe_request_reaches_the_camera(loopback_only):
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m3")
+    anna, bernd = Bot("anna", opus_tone(440), video=True), Bot("bernd", opus_tone(660))
+    requests: list[float] = []
+    try:
+        for bot in (anna, bernd):
+            await room.join(bot)
+        camera = next(s for s in anna.publish_pc.getSenders() if s.kind == "video")
+        original = camera._send_keyframe
+
+        def counted() -> None:
+            requests.append(time.monotonic())
+            original()
+
+        camera._send_keyframe = counted  # type: ignore[method-assign]
+        assert await _wait_until(lambda: len(bernd.video_frames) > 5, 30)
+        receiver = next(t.receiver for t in bernd.subscribe_pc.getTransceivers() if t.kind == "video")
+        [source] = receiver.getSynchronizationSources()
+        await asyncio.sleep(0.6)  # past the relay's own throttle
+        before = len(requests)
+        await receiver._send_rtcp_pli(source.source)
+        assert await _wait_until(lambda: len(requests) > before, 5), "the PLI did not reach the publisher"
+    finally:
+        await room.close()
+        await relay.close()

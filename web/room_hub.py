@@ -1,0 +1,362 @@
+"""The meeting room session: seats, presence with a reconnect grace, the speakers list, chair actions, and the
+signaling between each browser and the `MediaBackend`. Transport-agnostic: a `Connection` sends JSON and closes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from council.accounts.viewer import Viewer
+from council.db import utcnow
+from council.events import DomainEvent, take_events
+from council.meetings.attendance import load_meeting
+from council.meetings.presence import RoomRole, arrive, depart
+from council.meetings.speakers import SpeakersList
+from media.backend import (
+    MediaBackend,
+    MediaError,
+    MediaEvent,
+    ParticipantGone,
+    RenegotiationNeeded,
+    Rights,
+    TrackInfo,
+    TracksChanged,
+)
+
+log = logging.getLogger(__name__)
+
+CLOSE_REMOVED = 4000
+CLOSE_REPLACED = 4009
+MAX_MESSAGE_CHARS = 64_000
+CHAIR_ACTIONS = frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
+MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand"}) | CHAIR_ACTIONS
+
+
+class Connection(Protocol):
+    async def send(self, message: dict[str, Any]) -> None: ...
+
+    async def close(self, code: int, reason: str) -> None: ...
+
+
+class SignalingError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Seat:
+    key: str
+    viewer: Viewer
+    role: RoomRole
+    leads: bool
+    connection: Connection | None = None
+    joined: bool = False
+    muted: dict[str, bool] = field(default_factory=lambda: {"audio": False, "video": False})
+    departure: asyncio.Task[None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.viewer.display_name
+
+
+@dataclass
+class RoomSession:
+    meeting_id: int
+    items: list[dict[str, Any]]
+    seats: dict[str, Seat] = field(default_factory=dict)
+    speakers: SpeakersList = field(default_factory=SpeakersList)
+    item_index: int = 0
+    events: asyncio.Queue[MediaEvent] = field(default_factory=asyncio.Queue)
+    pump: asyncio.Task[None] | None = None
+
+
+Publish = Callable[[list[DomainEvent]], Awaitable[None]]
+
+
+class RoomHub:
+    def __init__(
+        self, backend: MediaBackend, sessions: async_sessionmaker[AsyncSession], publish: Publish, grace_seconds: float
+    ) -> None:
+        self.backend = backend
+        self.sessions = sessions
+        self.publish = publish
+        self.grace_seconds = grace_seconds
+        self.rooms: dict[int, RoomSession] = {}
+
+    # --- connections ---------------------------------------------------------------------------------------------
+
+    async def connect(
+        self,
+        meeting_id: int,
+        items: list[dict[str, Any]],
+        viewer: Viewer,
+        role: RoomRole,
+        leads: bool,
+        conn: Connection,
+    ) -> Seat:
+        room = self.rooms.get(meeting_id)
+        if room is None:
+            room = self.rooms[meeting_id] = RoomSession(meeting_id, items)
+            self.backend.create_room(str(meeting_id), room.events.put_nowait)
+            room.pump = asyncio.create_task(self._pump(room), name=f"room-{meeting_id}")
+        key = f"u{viewer.user_id}"
+        seat = room.seats.get(key)
+        if seat is None:
+            seat = room.seats[key] = Seat(key, viewer, role, leads)
+        elif seat.connection is not None:
+            old, seat.connection = seat.connection, None
+            await self._leave_media(room, seat)
+            with contextlib.suppress(Exception):
+                await old.close(CLOSE_REPLACED, "opened in another window")
+        if seat.departure is not None:  # back within the grace: the seat (and attendance) is kept
+            seat.departure.cancel()
+            seat.departure = None
+        seat.connection = conn
+        await conn.send({"type": "welcome", "you": key, "leads": leads, **self.state(room)})
+        return seat
+
+    async def disconnect(self, meeting_id: int, seat: Seat, conn: Connection) -> None:
+        room = self.rooms.get(meeting_id)
+        if room is None or seat.connection is not conn:
+            return
+        seat.connection = None
+        was_joined = seat.joined
+        await self._leave_media(room, seat)
+        if was_joined:
+            left_at = utcnow()
+            seat.departure = asyncio.create_task(self._depart_after_grace(room, seat, left_at))
+        else:
+            room.seats.pop(seat.key, None)
+        await self.broadcast(room)
+
+    async def handle(self, meeting_id: int, seat: Seat, message: Any) -> None:
+        """One message from a browser; problems answer with an `error` message and leave the session intact."""
+        room = self.rooms[meeting_id]
+        try:
+            kind = _message_type(message)
+            if kind in CHAIR_ACTIONS and not seat.leads:
+                raise SignalingError("forbidden", "Only the chair may do that.")
+            if kind not in ("join",) and not seat.joined:
+                raise SignalingError("out_of_order", "Join the room first.")
+            await getattr(self, f"_on_{kind}")(room, seat, message)
+        except SignalingError as exc:
+            await self._send(seat, {"type": "error", "code": exc.code, "message": str(exc), "about": _about(message)})
+        except MediaError as exc:
+            await self._send(seat, {"type": "error", "code": "media", "message": str(exc), "about": _about(message)})
+
+    # --- messages ------------------------------------------------------------------------------------------------
+
+    async def _on_join(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        if seat.joined:
+            raise SignalingError("out_of_order", "Already joined.")
+        await self.backend.admit(str(room.meeting_id), seat.key, Rights())
+        seat.joined = True
+        await self._presence(room, seat, arriving=True, at=utcnow())
+        await self._send(seat, {"type": "joined", "you": seat.key})
+        await self.broadcast(room)
+
+    async def _on_leave(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        await self._leave_media(room, seat)
+        await self._presence(room, seat, arriving=False, at=utcnow())
+        room.seats.pop(seat.key, None)
+        conn, seat.connection = seat.connection, None
+        await self.broadcast(room)
+        if conn is not None:
+            await conn.close(1000, "left")
+
+    async def _on_offer(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        answer = await self.backend.publish(str(room.meeting_id), seat.key, _text(message, "sdp"))
+        await self._send(seat, {"type": "answer", "sdp": answer})
+
+    async def _on_answer(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        await self.backend.subscribe_answer(str(room.meeting_id), seat.key, _text(message, "sdp"))
+
+    async def _on_candidate(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        connection = message.get("connection")
+        if connection not in ("publish", "subscribe"):
+            raise SignalingError("malformed", "connection must be publish or subscribe")
+        candidate = message.get("candidate") or ""
+        mid = message.get("sdpMid") or "0"
+        if not isinstance(candidate, str) or not isinstance(mid, str):
+            raise SignalingError("malformed", "candidate and sdpMid must be text")
+        await self.backend.add_candidate(str(room.meeting_id), seat.key, connection, candidate, mid)
+
+    async def _on_mute(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        kind, muted = _kind(message), bool(message.get("muted", True))
+        self.backend.mute(str(room.meeting_id), seat.key, kind, muted)
+        seat.muted[kind] = muted
+        await self.broadcast(room)
+
+    async def _on_hand(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        if message.get("raised", True):
+            room.speakers.raise_hand(seat.key)
+        else:
+            room.speakers.lower_hand(seat.key)
+        await self.broadcast(room)
+
+    async def _on_mute_participant(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        target = self._target(room, message)
+        kind = _kind(message)
+        self.backend.mute(str(room.meeting_id), target.key, kind, True)
+        target.muted[kind] = True
+        await self._send(target, {"type": "muted_by_chair", "kind": kind})
+        await self.broadcast(room)
+
+    async def _on_remove(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        target = self._target(room, message)
+        if target is seat:
+            raise SignalingError("invalid", "Use leave to leave the room.")
+        await self._leave_media(room, target)
+        await self._presence(room, target, arriving=False, at=utcnow())
+        room.seats.pop(target.key, None)
+        conn, target.connection = target.connection, None
+        if conn is not None:
+            await conn.close(CLOSE_REMOVED, "removed by the chair")
+        await self.broadcast(room)
+
+    async def _on_lower_hands(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        room.speakers.lower_all()
+        await self.broadcast(room)
+
+    async def _on_give_floor(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        target = self._target(room, message).key if message.get("target") else None
+        room.speakers.give_floor(target)
+        await self.broadcast(room)
+
+    async def _on_next_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        room.item_index = min(room.item_index + 1, max(len(room.items) - 1, 0))
+        await self.broadcast(room)
+
+    async def _on_previous_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        room.item_index = max(room.item_index - 1, 0)
+        await self.broadcast(room)
+
+    # --- state, presence, media events ---------------------------------------------------------------------------
+
+    def state(self, room: RoomSession) -> dict[str, Any]:
+        return {
+            "participants": [
+                {
+                    "id": s.key,
+                    "name": s.name,
+                    "role": s.role.value,
+                    "connected": s.connection is not None,
+                    "muted": dict(s.muted),
+                    "hand": s.key in room.speakers.waiting,
+                }
+                for s in room.seats.values()
+                if s.joined or s.departure is not None
+            ],
+            "speakers": list(room.speakers.waiting),
+            "speaking": room.speakers.speaking,
+            "item": room.items[room.item_index] if room.items else None,
+        }
+
+    async def broadcast(self, room: RoomSession) -> None:
+        message = {"type": "state", **self.state(room)}
+        for seat in list(room.seats.values()):
+            await self._send(seat, message)
+
+    async def _send(self, seat: Seat, message: dict[str, Any]) -> None:
+        if seat.connection is None:
+            return
+        try:
+            await seat.connection.send(message)
+        except Exception:  # a closing socket: its own handler cleans up
+            log.debug("send to %s failed", seat.key, exc_info=True)
+
+    def _target(self, room: RoomSession, message: dict[str, Any]) -> Seat:
+        target = room.seats.get(str(message.get("target", "")))
+        if target is None or not target.joined:
+            raise SignalingError("unknown_participant", "No such participant in the room.")
+        return target
+
+    async def _leave_media(self, room: RoomSession, seat: Seat) -> None:
+        if seat.joined:
+            seat.joined = False
+            await self.backend.remove(str(room.meeting_id), seat.key)
+        room.speakers.forget(seat.key)
+
+    async def _depart_after_grace(self, room: RoomSession, seat: Seat, left_at: dt.datetime) -> None:
+        await asyncio.sleep(self.grace_seconds)
+        seat.departure = None
+        if room.seats.get(seat.key) is seat and seat.connection is None:
+            room.seats.pop(seat.key, None)
+            await self._presence(room, seat, arriving=False, at=left_at)
+            await self.broadcast(room)
+
+    async def _presence(self, room: RoomSession, seat: Seat, *, arriving: bool, at: dt.datetime) -> None:
+        async with self.sessions() as session:
+            meeting = await load_meeting(session, room.meeting_id)
+            if arriving:
+                await arrive(session, meeting, seat.viewer, at)
+            elif seat.viewer.person_id is not None:
+                await depart(session, meeting, seat.viewer.person_id, at)
+            events = take_events(session)
+            await session.commit()
+        await self.publish(events)
+
+    async def _pump(self, room: RoomSession) -> None:
+        while True:
+            event = await room.events.get()
+            seat = room.seats.get(event.participant)
+            if seat is None or isinstance(event, ParticipantGone):
+                continue
+            try:
+                if isinstance(event, TracksChanged):
+                    await self._send(seat, {"type": "tracks", "tracks": _tracks(event.tracks)})
+                elif isinstance(event, RenegotiationNeeded):
+                    offer = await self.backend.subscribe_offer(str(room.meeting_id), seat.key)
+                    if offer is not None:
+                        await self._send(seat, {"type": "offer", "sdp": offer[0], "tracks": _tracks(offer[1])})
+            except MediaError:
+                log.debug("media event for %s dropped", seat.key, exc_info=True)
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            tasks = [s.departure for s in room.seats.values() if s.departure is not None]
+            if room.pump is not None:
+                tasks.append(room.pump)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.backend.close_room(str(room.meeting_id))
+        self.rooms.clear()
+
+
+def _message_type(message: Any) -> str:
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise SignalingError("malformed", "A message is a JSON object with a type.")
+    if message["type"] not in MESSAGE_TYPES:
+        raise SignalingError("unknown_type", f"Unknown message type {message['type'][:40]!r}.")
+    return str(message["type"])
+
+
+def _about(message: Any) -> str | None:
+    return str(message.get("type"))[:40] if isinstance(message, dict) and message.get("type") else None
+
+
+def _text(message: dict[str, Any], name: str) -> str:
+    value = message.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise SignalingError("malformed", f"{name} must be text.")
+    return value
+
+
+def _kind(message: dict[str, Any]) -> Any:
+    kind = message.get("kind", "audio")
+    if kind not in ("audio", "video"):
+        raise SignalingError("malformed", "kind must be audio or video")
+    return kind
+
+
+def _tracks(tracks: tuple[TrackInfo, ...]) -> list[dict[str, Any]]:
+    return [{"mid": t.mid, "kind": t.kind, "source": t.source} for t in tracks]

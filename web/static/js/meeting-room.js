@@ -1,0 +1,204 @@
+// The meeting room client: two peer connections per participant (publish: we offer; subscribe: the relay offers),
+// signaling over one WebSocket, and the room's shared state (participants, speakers list, agenda item) rendered
+// into plain HTML. All visible text comes from the template's data-text-* attributes (gettext).
+
+const root = document.getElementById("meeting-room");
+
+if (root) {
+  const text = (name) => root.dataset["text" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || name;
+  const $ = (id) => document.getElementById(id);
+  const status = $("room-status");
+  const buttons = {
+    join: $("join-button"), leave: $("leave-button"), mute: $("mute-button"), camera: $("camera-button"), hand: $("hand-button"),
+  };
+  const room = {
+    socket: null, publish: null, subscribe: null, stream: null, you: null, tracks: {}, state: null,
+    muted: false, cameraOff: false, hand: false, leaving: false, retry: 0, iceServers: [],
+  };
+  window.councilRoom = room; // for tests and debugging: peer connections and state
+
+  const announce = (message) => { status.textContent = message; };
+  const send = (message) => {
+    if (room.socket && room.socket.readyState === WebSocket.OPEN) room.socket.send(JSON.stringify(message));
+  };
+  const setJoined = (joined) => {
+    buttons.join.disabled = joined;
+    for (const name of ["leave", "mute", "camera", "hand"]) buttons[name].disabled = !joined;
+  };
+
+  async function listDevices() {
+    try {
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      for (const [kind, select] of [["audioinput", $("microphone")], ["videoinput", $("camera")]]) {
+        for (const device of devices.filter((d) => d.kind === kind && d.deviceId)) {
+          const option = document.createElement("option");
+          option.value = device.deviceId;
+          option.textContent = device.label || device.deviceId.slice(0, 8);
+          select.append(option);
+        }
+      }
+    } catch (error) { /* no devices: listening only */ }
+  }
+
+  async function getMedia() {
+    const mic = $("microphone").value;
+    const cam = $("camera").value;
+    const constraints = { audio: mic ? { deviceId: { exact: mic } } : true, video: cam === "off" ? false : (cam ? { deviceId: { exact: cam } } : { width: 640, height: 360 }) };
+    try { return await navigator.mediaDevices.getUserMedia(constraints); } catch (error) { return new MediaStream(); }
+  }
+
+  function newConnection(name) {
+    const pc = new RTCPeerConnection({ iceServers: room.iceServers, bundlePolicy: "max-bundle" });
+    pc.addEventListener("icecandidate", (event) => {
+      if (event.candidate) send({ type: "candidate", connection: name, candidate: event.candidate.candidate, sdpMid: event.candidate.sdpMid });
+    });
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc.connectionState === "failed" && !room.leaving) announce(text("reconnecting"));
+    });
+    return pc;
+  }
+
+  async function startPublishing() {
+    room.publish = newConnection("publish");
+    room.stream = await getMedia();
+    for (const track of room.stream.getTracks()) room.publish.addTransceiver(track, { direction: "sendonly" });
+    if (!room.stream.getAudioTracks().length) room.publish.addTransceiver("audio", { direction: "sendonly" });
+    await room.publish.setLocalDescription(await room.publish.createOffer());
+    send({ type: "offer", sdp: room.publish.localDescription.sdp });
+  }
+
+  async function onSubscribeOffer(message) {
+    if (!room.subscribe) {
+      room.subscribe = newConnection("subscribe");
+      room.subscribe.addEventListener("track", (event) => attachTrack(event.transceiver.mid, event.track));
+    }
+    room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t]));
+    await room.subscribe.setRemoteDescription({ type: "offer", sdp: message.sdp });
+    await room.subscribe.setLocalDescription(await room.subscribe.createAnswer());
+    send({ type: "answer", sdp: room.subscribe.localDescription.sdp });
+    labelMedia();
+  }
+
+  function attachTrack(mid, track) {
+    const video = track.kind === "video";
+    const element = document.createElement(video ? "video" : "audio");
+    element.autoplay = true;
+    element.playsInline = true;
+    element.dataset.mid = mid;
+    element.srcObject = new MediaStream([track]);
+    (video ? $("videos") : $("audios")).append(element);
+    labelMedia();
+  }
+
+  function nameOf(id) {
+    const person = room.state && room.state.participants.find((p) => p.id === id);
+    return person ? person.name : "";
+  }
+
+  function labelMedia() {
+    for (const element of document.querySelectorAll("#videos video, #audios audio")) {
+      const info = room.tracks[element.dataset.mid];
+      element.setAttribute("aria-label", info && info.source ? nameOf(info.source) : "");
+    }
+  }
+
+  function renderState(state) {
+    room.state = state;
+    const people = $("participants");
+    people.replaceChildren(...state.participants.map((p) => {
+      const li = document.createElement("li");
+      const flags = [p.hand ? text("hand") : "", p.muted.audio ? text("muted") : "", p.connected ? "" : text("away")].filter(Boolean);
+      li.textContent = p.name + (flags.length ? " (" + flags.join(", ") + ")" : "");
+      if (root.dataset.leads === "true" && p.id !== room.you) {
+        for (const [action, label, extra] of [["mute_participant", "mute-participant", { kind: "audio" }], ["give_floor", "give-floor", {}], ["remove", "remove", {}]]) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = text(label);
+          button.setAttribute("aria-label", text(label) + ": " + p.name);
+          button.addEventListener("click", () => send({ type: action, target: p.id, ...extra }));
+          li.append(" ", button);
+        }
+      }
+      return li;
+    }));
+    $("speakers-list").replaceChildren(...state.speakers.map((id) => {
+      const li = document.createElement("li");
+      li.textContent = nameOf(id);
+      return li;
+    }));
+    $("speaking").textContent = state.speaking ? nameOf(state.speaking) + " " + text("speaking") : "";
+    $("current-item").textContent = state.item ? state.item.number + " " + state.item.title : text("no-item");
+    const mine = state.participants.find((p) => p.id === room.you);
+    room.hand = Boolean(mine && mine.hand);
+    buttons.hand.setAttribute("aria-pressed", String(room.hand));
+    labelMedia();
+  }
+
+  async function onMessage(message) {
+    switch (message.type) {
+      case "welcome": room.you = message.you; renderState(message); send({ type: "join" }); break;
+      case "joined": announce(text("connected")); setJoined(true); room.retry = 0; await startPublishing(); break;
+      case "answer": await room.publish.setRemoteDescription({ type: "answer", sdp: message.sdp }); break;
+      case "offer": await onSubscribeOffer(message); break;
+      case "tracks": room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t])); labelMedia(); break;
+      case "state": renderState(message); break;
+      case "muted_by_chair": setMuted(true, false); announce(text("muted-by-chair")); break;
+      case "error": announce(text("error") + ": " + message.message); break;
+      default: break;
+    }
+  }
+
+  function closePeers() {
+    for (const pc of [room.publish, room.subscribe]) if (pc) pc.close();
+    room.publish = room.subscribe = null;
+    if (room.stream) room.stream.getTracks().forEach((t) => t.stop());
+    room.stream = null;
+    $("videos").replaceChildren();
+    $("audios").replaceChildren();
+  }
+
+  async function connect() {
+    announce(text("connecting"));
+    try {
+      const response = await fetch(root.dataset.ice, { headers: { Accept: "application/json" } });
+      if (response.ok) room.iceServers = (await response.json()).iceServers;
+    } catch (error) { room.iceServers = []; }
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + root.dataset.ws);
+    room.socket = socket;
+    socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
+    socket.addEventListener("close", (event) => {
+      closePeers();
+      setJoined(false);
+      if (room.leaving || event.code === 1000) { announce(text("left")); return; }
+      if (event.code === 4000) { announce(text("removed")); return; }
+      if (event.code >= 4400 && event.code < 4500) { announce(text("refused") + " " + event.reason); return; }
+      // A dropped connection comes back within the grace period and keeps the seat.
+      announce(text("reconnecting"));
+      room.retry += 1;
+      if (room.retry <= 10) setTimeout(connect, Math.min(1000 * room.retry, 5000));
+    });
+  }
+
+  function setMuted(muted, tell = true) {
+    room.muted = muted;
+    if (room.stream) room.stream.getAudioTracks().forEach((t) => { t.enabled = !muted; });
+    buttons.mute.setAttribute("aria-pressed", String(muted));
+    if (tell) send({ type: "mute", kind: "audio", muted });
+  }
+
+  buttons.join.addEventListener("click", () => { room.leaving = false; connect(); });
+  buttons.leave.addEventListener("click", () => { room.leaving = true; send({ type: "leave" }); });
+  buttons.mute.addEventListener("click", () => setMuted(!room.muted));
+  buttons.camera.addEventListener("click", () => {
+    room.cameraOff = !room.cameraOff;
+    if (room.stream) room.stream.getVideoTracks().forEach((t) => { t.enabled = !room.cameraOff; });
+    buttons.camera.setAttribute("aria-pressed", String(room.cameraOff));
+    send({ type: "mute", kind: "video", muted: room.cameraOff });
+  });
+  buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  for (const button of document.querySelectorAll("[data-chair]")) {
+    button.addEventListener("click", () => send({ type: button.dataset.chair }));
+  }
+  listDevices();
+}
