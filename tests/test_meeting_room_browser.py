@@ -127,7 +127,10 @@ def test_two_browsers_meet_raise_a_hand_and_vote(server: Server, browsers: tuple
 
         reach_quorum_and_open_the_poll(staff, meeting_id)
         member.on("dialog", lambda dialog: dialog.accept())
-        member.locator("#vote-panel").get_by_role("button", name="Ja").click()
+        # The member's vote takes two steps, as on the voting screen: choose, then confirm.
+        member.locator("#vote-panel").get_by_role("button", name="Ja", exact=True).click()
+        expect(member.locator("#vote-panel [data-pending]")).to_have_attribute("data-pending", "yes")
+        member.locator("#vote-panel").get_by_role("button", name="Bestätigen").click()
         expect(member.locator("#vote-panel [data-receipt]")).to_be_visible()
     finally:
         member_context.close()
