@@ -19,7 +19,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 SCHEMA_URL = "https://schema.oparl.org/1.1/"
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 FORMATS = FormatChecker()
 # OParl 2.4: yyyy-mm-ddThh:mm:ss±hh:mm and yyyy-mm-dd, nothing looser.
@@ -43,16 +42,11 @@ def _is_url(value: object) -> bool:
 
 
 def schema_directory() -> Path:
-    """``shared/oparl/schema`` beside the checkout (or beside a parent of it, for a git worktree).
-
-    COUNCIL_TEST_OPARL_SCHEMAS names another directory.
-    """
+    """The OParl 1.1 schemas kept with the tests (``tests/oparl_schema``); COUNCIL_TEST_OPARL_SCHEMAS names another
+    directory, e.g. a newer copy of the specification."""
     if override := os.environ.get("COUNCIL_TEST_OPARL_SCHEMAS"):
         return Path(override)
-    for parent in REPOSITORY.parents:
-        if (candidate := parent / "shared" / "oparl" / "schema").is_dir():
-            return candidate
-    raise FileNotFoundError("shared/oparl/schema not found beside the checkout; set COUNCIL_TEST_OPARL_SCHEMAS")
+    return Path(__file__).with_name("oparl_schema")
 
 
 @cache
