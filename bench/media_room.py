@@ -171,7 +171,9 @@ async def run_room(n: int, video: int, seconds: float, port: int, relay_pid: int
                 if payload not in origin:
                     continue
                 source, index = origin[payload]
-                start = bots[source].publish_pc.getSenders()[0].track.start  # type: ignore[attr-defined]
+                start = bots[source].audio_track.start
+                if start is None:  # that bot never sent: its packets cannot be dated
+                    continue
                 period = len(tones[source]) * FRAME_SAMPLES / 48000
                 sent = start + index * 0.02
                 sent += ((arrived - sent) // period) * period

@@ -101,6 +101,8 @@ class Bot:
     video: bool = False
     publish_pc: RTCPeerConnection = field(init=False)
     subscribe_pc: RTCPeerConnection = field(init=False)
+    # Kept here as well: a sender forgets its track when its connection closes, the bench still dates packets by it.
+    audio_track: OpusPacketTrack = field(init=False)
     received: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
     arrivals: list[tuple[float, bytes]] = field(default_factory=list)
     video_frames: list[tuple[int, int]] = field(default_factory=list)
@@ -114,7 +116,8 @@ class Bot:
         config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
         self.publish_pc = RTCPeerConnection(config)
         self.subscribe_pc = RTCPeerConnection(config)
-        self.publish_pc.addTrack(OpusPacketTrack(self.payloads))
+        self.audio_track = OpusPacketTrack(self.payloads)
+        self.publish_pc.addTrack(self.audio_track)
         if self.video:
             self.publish_pc.addTrack(SmallVideoTrack())
         self.subscribe_pc.on("track", self._on_track)
