@@ -6,18 +6,15 @@ draft agenda (secretariat, chair). The members' variants are for the organizatio
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import anyio
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agendas.invitation import PdfUnavailable, file_name, render_pdf
+from agendas.invitation import file_name, render_pdf
 from agendas.meeting_print import MeetingPrint, meeting_print
 from agendas.packet import render_packet
 from agendas.packet_data import meeting_packet
@@ -29,7 +26,7 @@ from council.meetings.attendance import load_meeting
 from council.meetings.models import Meeting
 from council.meetings.service import agenda_visible
 from council.settings import Settings
-from web.i18n import gettext as _
+from web.pdf import pdf_response
 
 
 async def documents_meeting(db_session: AsyncSession, viewer: Viewer, meeting_id: int, *, public: bool) -> Meeting:
@@ -45,25 +42,9 @@ async def documents_meeting(db_session: AsyncSession, viewer: Viewer, meeting_id
     return meeting
 
 
-async def pdf_response(render: Callable[[], bytes], name: str, *, public: bool) -> Response[Any]:
-    try:
-        # Layout takes a while: off the event loop, so other requests are not held up.
-        pdf = await anyio.to_thread.run_sync(render)
-    except PdfUnavailable:
-        return Response(
-            _("PDF-Dokumente können auf diesem Server gerade nicht erzeugt werden."),
-            status_code=HTTP_503_SERVICE_UNAVAILABLE,
-            media_type="text/plain; charset=utf-8",
-        )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'inline; filename="{name}"',
-            # The agenda changes until the meeting: never served from a stale cache.
-            "cache-control": "public, no-cache" if public else "private, no-store",
-        },
-    )
+def _cache_control(public: bool) -> str:
+    # The agenda changes until the meeting: never served from a stale cache.
+    return "public, no-cache" if public else "private, no-store"
 
 
 async def _document(
@@ -123,7 +104,9 @@ async def _invitation(
 ) -> Response[Any]:
     _meeting, document = await _document(request, db_session, viewer, meeting_id, public=public)
     printed_at = utcnow()
-    return await pdf_response(lambda: render_pdf(document, printed_at=printed_at), file_name(document), public=public)
+    return await pdf_response(
+        lambda: render_pdf(document, printed_at=printed_at), file_name(document), cache_control=_cache_control(public)
+    )
 
 
 async def _packet(
@@ -134,4 +117,6 @@ async def _packet(
     packet = await meeting_packet(db_session, meeting, document, FileStorage(settings.file_storage))
     printed_at = utcnow()
     name = file_name(document, "sitzungsmappe")
-    return await pdf_response(lambda: render_packet(packet, printed_at=printed_at), name, public=public)
+    return await pdf_response(
+        lambda: render_packet(packet, printed_at=printed_at), name, cache_control=_cache_control(public)
+    )

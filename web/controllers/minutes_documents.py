@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agendas.minutes import MinutesPrint, PdfUnavailable, PrintedSignature, file_name, render_pdf
+from agendas.minutes import MinutesPrint, PrintedSignature, file_name, render_pdf
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.db import utcnow
@@ -23,8 +21,8 @@ from council.minutes.models import MinutesVersion
 from council.minutes.reading import signature_lines, version_document, visible_version
 from council.minutes.rules import Action
 from web.controllers.minutes_pages import minutes_context, public_page, status_mark
-from web.i18n import gettext as _
 from web.pages import page
+from web.pdf import pdf_response as pdf_document
 
 
 def _printed(version: MinutesVersion | None) -> list[PrintedSignature]:
@@ -44,22 +42,10 @@ async def pdf_response(
         signatures=_printed(version),
         printed_at=utcnow(),
     )
-    try:
-        # Laying out a long document takes a while: off the event loop, so other requests are not held up.
-        pdf = await anyio.to_thread.run_sync(render_pdf, printout)
-    except PdfUnavailable:
-        return Response(
-            _("PDF-Dokumente können auf diesem Server gerade nicht erzeugt werden."),
-            status_code=HTTP_503_SERVICE_UNAVAILABLE,
-            media_type="text/plain; charset=utf-8",
-        )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'inline; filename="{file_name(document, public)}"',
-            "cache-control": "private, no-cache" if not public else "public, max-age=300",
-        },
+    return await pdf_document(
+        lambda: render_pdf(printout),
+        file_name(document, public),
+        cache_control="public, max-age=300" if public else "private, no-cache",
     )
 
 
