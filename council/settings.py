@@ -39,6 +39,8 @@ class Settings:
     # COUNCIL_BENCH_HELLO=1 mounts GET /bench/hello, a bare route without database or templates: the baseline of
     # bench/portal.py. Off everywhere else.
     bench_hello: bool = False
+    # Anonymous visitors' public pages are kept rendered this long at most (0: off); see web/page_cache.py.
+    page_cache_seconds: float = 30.0
     # Outgoing mail (invitations). Without a host, mails are written as .eml files to ``mail_directory``.
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -145,6 +147,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         accessibility_contact=get("ACCESSIBILITY_CONTACT"),
         bench_hello=get("BENCH_HELLO", "0") == "1",
+        page_cache_seconds=_seconds(get("PAGE_CACHE_SECONDS", "30"), "PAGE_CACHE_SECONDS"),
         smtp_host=get("SMTP_HOST"),
         smtp_port=_positive(_int(get("SMTP_PORT", "587"), "SMTP_PORT"), "SMTP_PORT"),
         smtp_user=get("SMTP_USER"),

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.audit.sealing import seal_periodically
+from council.changes import database_key
 from council.db import create_engine, session_factory
 from council.settings import Settings, load_settings
 from media.hooks import restrict_host_addresses
@@ -54,6 +55,7 @@ from web.errors import EXCEPTION_HANDLERS
 from web.live import LiveBroadcaster, channels_plugin
 from web.oparl.controllers import OParlController
 from web.oparl.cors import OParlCorsMiddleware
+from web.page_cache import PageCacheMiddleware, PageStore, relaying_changes
 from web.room_hub import RoomHub
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
@@ -79,6 +81,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     channels = channels_plugin(settings)
     sessions = session_factory(engine)
     templates = template_config()
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    database = database_key(engine.url)
+    pages = PageStore(settings.page_cache_seconds)
 
     @asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
@@ -92,7 +102,12 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         relay = AiortcRelay(video_slots=settings.media_video_slots)
         app.state.room_hub = RoomHub(relay, sessions, broadcaster.publish, settings.media_reconnect_grace_seconds)
         try:
-            yield
+            async with contextlib.AsyncExitStack() as stack:
+                if settings.redis_url:
+                    await stack.enter_async_context(
+                        relaying_changes(channels, settings.redis_namespace, engine.sync_engine)
+                    )
+                yield
         finally:
             await app.state.room_hub.close()
             await relay.close()
@@ -149,17 +164,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             OParlCorsMiddleware,
             LanguageMiddleware(),
             session_config(settings).middleware,
+            PageCacheMiddleware(pages, database, csrf),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-        ),
+        csrf_config=csrf,
         stores={"sessions": session_store(settings)},
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "sessionmaker": sessions}),
+        state=State({"settings": settings, "sessionmaker": sessions, "page_store": pages}),
         # Room for one upload of the allowed size and the form around it; the upload itself is checked
         # against the limit and answered with the form and a message.
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,

@@ -14,13 +14,14 @@ from council.meetings.service import agenda_visible, get_meeting, item_paper_vis
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
 from council.voting.polls import may_conduct
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 
 
 class MeetingController(Controller):
     path = "/meetings"
 
-    @get("/{meeting_id:int}", name="meeting")
+    @get("/{meeting_id:int}", name="meeting", opt=PUBLIC_PAGE)
     async def show(
         self,
         meeting_id: FromPath[int],
