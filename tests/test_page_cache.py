@@ -275,3 +275,12 @@ async def test_a_change_in_another_process_reaches_this_one_over_redis(
         stop()
         for engine in engines:
             await engine.dispose()
+
+
+async def test_open_data_is_kept_too(client: httpx.AsyncClient, running_app: Litestar, world: World) -> None:
+    first = await client.get("/oparl/v1.1/body")
+    again = await client.get("/oparl/v1.1/body")
+    assert first.status_code == again.status_code == 200
+    assert store_of(running_app).hits == 1
+    assert again.json() == first.json()
+    assert again.headers["access-control-allow-origin"] == "*"

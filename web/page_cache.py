@@ -33,7 +33,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash, generate_csrf_token
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from markupsafe import escape
 from sqlalchemy.engine import Engine
@@ -55,6 +55,7 @@ class Kept:
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
+    csrf: bool = True  # False where the CSRF middleware does not run (nothing to put in, no cookie to set)
 
 
 class PageStore:
@@ -134,12 +135,14 @@ class PageCacheMiddleware(ASGIMiddleware):
         await self._render_and_keep(scope, receive, send, next_app, key, count)
 
     async def _serve(self, kept: Kept, cookie: str | None, send: Send) -> None:
-        token = cookie
-        if token is None:
-            token = generate_csrf_token(self.csrf.secret)
-            # The CSRF middleware's own wrapper sets the cookie exactly as it would have.
-            send = CSRFMiddleware(app=_unused, config=self.csrf).create_send_wrapper(send, token, None)
-        body = kept.body.replace(PLACEHOLDER, str(escape(token)).encode())
+        body = kept.body
+        if kept.csrf:
+            token = cookie
+            if token is None:
+                token = generate_csrf_token(self.csrf.secret)
+                # The CSRF middleware's own wrapper sets the cookie exactly as it would have.
+                send = CSRFMiddleware(app=_unused, config=self.csrf).create_send_wrapper(send, token, None)
+            body = body.replace(PLACEHOLDER, str(escape(token)).encode())
         headers = [*kept.headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -168,9 +171,10 @@ class PageCacheMiddleware(ASGIMiddleware):
 
         await next_app(scope, receive, capture)
         token = ScopeState.from_scope(scope).csrf_token
-        if not keep or not start or scope.get("session") or not isinstance(token, str):
+        if not keep or not start or scope.get("session"):
             return
-        if not valid_token(token, self.csrf.secret):
+        csrf = token is not None and token is not Empty
+        if csrf and not (isinstance(token, str) and valid_token(token, self.csrf.secret)):
             return
         headers = []
         for name, value in start.get("headers", []):
@@ -181,9 +185,11 @@ class PageCacheMiddleware(ASGIMiddleware):
                 continue
             if lowered != b"content-length":
                 headers.append((name, value))
-        body = b"".join(chunks).replace(str(escape(token)).encode(), PLACEHOLDER)
+        body = b"".join(chunks)
+        if csrf:
+            body = body.replace(str(escape(token)).encode(), PLACEHOLDER)
         expires = time.monotonic() + self.store.seconds
-        self.store.put(key, Kept(count, expires, start["status"], tuple(headers), body))
+        self.store.put(key, Kept(count, expires, start["status"], tuple(headers), body, csrf))
 
 
 def _key(scope: Scope) -> tuple[str, str, bytes]:
