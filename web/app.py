@@ -100,7 +100,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
         relay = AiortcRelay(video_slots=settings.media_video_slots)
-        app.state.room_hub = RoomHub(relay, sessions, broadcaster.publish, settings.media_reconnect_grace_seconds)
+        app.state.room_hub = RoomHub(
+            relay,
+            sessions,
+            broadcaster.publish,
+            settings.media_reconnect_grace_seconds,
+            max_listeners=settings.media_max_listeners,
+        )
+        broadcaster.listeners.append(app.state.room_hub.on_events)  # the room checks in members when opened
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if settings.redis_url:

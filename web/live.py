@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from jinja2 import Environment
@@ -72,6 +72,8 @@ class LiveBroadcaster:
         self._dirty: set[int] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Others in the process that follow the domain events after their commit (the meeting room hub).
+        self.listeners: list[Callable[[list[DomainEvent]], Awaitable[None]]] = []
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._coalesce(), name="council-live-coalescer")
@@ -93,6 +95,11 @@ class LiveBroadcaster:
         for meeting_id in immediate:
             self._dirty.discard(meeting_id)
             await self.push(meeting_id)
+        for listener in self.listeners:
+            try:
+                await listener(events)
+            except Exception:  # a listener's failure must not fail the request that committed
+                log.exception("event listener failed")
 
     async def _coalesce(self) -> None:
         while True:

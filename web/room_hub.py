@@ -18,6 +18,7 @@ from council.db import utcnow
 from council.events import DomainEvent, take_events
 from council.meetings.attendance import load_meeting
 from council.meetings.presence import RoomRole, arrive, depart
+from council.meetings.room_access import counts_for_presence, waits_in_lobby
 from council.meetings.speakers import SpeakersList
 from media.backend import (
     MediaBackend,
@@ -25,9 +26,17 @@ from media.backend import (
     MediaEvent,
     ParticipantGone,
     RenegotiationNeeded,
-    Rights,
     TrackInfo,
     TracksChanged,
+)
+from web.room_access import (
+    ACCESS_ACTIONS,
+    DEFAULT_MAX_LISTENERS,
+    AccessError,
+    GuestBook,
+    RoomAccessMixin,
+    RoomAccessState,
+    rights_for,
 )
 
 log = logging.getLogger(__name__)
@@ -35,7 +44,10 @@ log = logging.getLogger(__name__)
 CLOSE_REMOVED = 4000
 CLOSE_REPLACED = 4009
 MAX_MESSAGE_CHARS = 64_000
-CHAIR_ACTIONS = frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
+CHAIR_ACTIONS = (
+    frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
+    | ACCESS_ACTIONS
+)
 MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand"}) | CHAIR_ACTIONS
 
 
@@ -61,6 +73,9 @@ class Seat:
     joined: bool = False
     muted: dict[str, bool] = field(default_factory=lambda: {"audio": False, "video": False})
     departure: asyncio.Task[None] | None = None
+    admitted: bool = False  # a guest let in from the lobby (kept across a reconnect within the grace)
+    waiting: bool = False  # a guest in the lobby
+    held: bool = False  # a visitor without media while a non-public item is current
 
     @property
     def name(self) -> str:
@@ -76,19 +91,27 @@ class RoomSession:
     item_index: int = 0
     events: asyncio.Queue[MediaEvent] = field(default_factory=asyncio.Queue)
     pump: asyncio.Task[None] | None = None
+    access: RoomAccessState = field(default_factory=RoomAccessState)
 
 
 Publish = Callable[[list[DomainEvent]], Awaitable[None]]
 
 
-class RoomHub:
+class RoomHub(RoomAccessMixin):
     def __init__(
-        self, backend: MediaBackend, sessions: async_sessionmaker[AsyncSession], publish: Publish, grace_seconds: float
+        self,
+        backend: MediaBackend,
+        sessions: async_sessionmaker[AsyncSession],
+        publish: Publish,
+        grace_seconds: float,
+        max_listeners: int = DEFAULT_MAX_LISTENERS,
     ) -> None:
         self.backend = backend
         self.sessions = sessions
         self.publish = publish
         self.grace_seconds = grace_seconds
+        self.max_listeners = max_listeners
+        self.guests = GuestBook()
         self.rooms: dict[int, RoomSession] = {}
 
     # --- connections ---------------------------------------------------------------------------------------------
@@ -101,13 +124,15 @@ class RoomHub:
         role: RoomRole,
         leads: bool,
         conn: Connection,
+        key: str | None = None,
     ) -> Seat:
+        """`key` names the seat of those without a user id (guests: their link, visitors: a random one)."""
         room = self.rooms.get(meeting_id)
         if room is None:
             room = self.rooms[meeting_id] = RoomSession(meeting_id, items)
             self.backend.create_room(str(meeting_id), room.events.put_nowait)
             room.pump = asyncio.create_task(self._pump(room), name=f"room-{meeting_id}")
-        key = f"u{viewer.user_id}"
+        key = key or f"u{viewer.user_id}"
         seat = room.seats.get(key)
         if seat is None:
             seat = room.seats[key] = Seat(key, viewer, role, leads)
@@ -120,7 +145,8 @@ class RoomHub:
             seat.departure.cancel()
             seat.departure = None
         seat.connection = conn
-        await conn.send({"type": "welcome", "you": key, "leads": leads, **self.state(room)})
+        welcome = {"type": "welcome", "you": key, "leads": leads, "role": role.value, **self.state_for(room, seat)}
+        await conn.send(welcome)
         return seat
 
     async def disconnect(self, meeting_id: int, seat: Seat, conn: Connection) -> None:
@@ -130,7 +156,7 @@ class RoomHub:
         seat.connection = None
         was_joined = seat.joined
         await self._leave_media(room, seat)
-        if was_joined:
+        if was_joined and seat.role is not RoomRole.VISITOR:
             left_at = utcnow()
             seat.departure = asyncio.create_task(self._depart_after_grace(room, seat, left_at))
         else:
@@ -144,10 +170,11 @@ class RoomHub:
             kind = _message_type(message)
             if kind in CHAIR_ACTIONS and not seat.leads:
                 raise SignalingError("forbidden", "Only the chair may do that.")
+            self.check_access(seat, kind, message)
             if kind not in ("join",) and not seat.joined:
                 raise SignalingError("out_of_order", "Join the room first.")
             await getattr(self, f"_on_{kind}")(room, seat, message)
-        except SignalingError as exc:
+        except (SignalingError, AccessError) as exc:
             await self._send(seat, {"type": "error", "code": exc.code, "message": str(exc), "about": _about(message)})
         except MediaError as exc:
             await self._send(seat, {"type": "error", "code": "media", "message": str(exc), "about": _about(message)})
@@ -157,10 +184,21 @@ class RoomHub:
     async def _on_join(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
         if seat.joined:
             raise SignalingError("out_of_order", "Already joined.")
-        await self.backend.admit(str(room.meeting_id), seat.key, Rights())
+        if waits_in_lobby(seat.role) and not seat.admitted:
+            await self.wait_in_lobby(room, seat)
+            return
+        await self._enter(room, seat)
+
+    async def _enter(self, room: RoomSession, seat: Seat) -> None:
+        if self.hold_on_entry(room, seat):
+            seat.held = True
+            await self._send(seat, {"type": "held"})
+            return
+        await self.backend.admit(str(room.meeting_id), seat.key, rights_for(seat.role))
         seat.joined = True
-        await self._presence(room, seat, arriving=True, at=utcnow())
-        await self._send(seat, {"type": "joined", "you": seat.key})
+        if counts_for_presence(seat.role):
+            await self._presence(room, seat, arriving=True, at=utcnow())
+        await self._send(seat, {"type": "joined", "you": seat.key, "listen_only": seat.role is RoomRole.VISITOR})
         await self.broadcast(room)
 
     async def _on_leave(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
@@ -214,6 +252,8 @@ class RoomHub:
         target = self._target(room, message)
         if target is seat:
             raise SignalingError("invalid", "Use leave to leave the room.")
+        if target.role is RoomRole.GUEST:  # a removed guest does not come back with the same link
+            self.guests.revoke(room.meeting_id, target.key[1:])
         await self._leave_media(room, target)
         await self._presence(room, target, arriving=False, at=utcnow())
         room.seats.pop(target.key, None)
@@ -233,10 +273,12 @@ class RoomHub:
 
     async def _on_next_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
         room.item_index = min(room.item_index + 1, max(len(room.items) - 1, 0))
+        await self.sync_visitors(room)
         await self.broadcast(room)
 
     async def _on_previous_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
         room.item_index = max(room.item_index - 1, 0)
+        await self.sync_visitors(room)
         await self.broadcast(room)
 
     # --- state, presence, media events ---------------------------------------------------------------------------
@@ -261,9 +303,8 @@ class RoomHub:
         }
 
     async def broadcast(self, room: RoomSession) -> None:
-        message = {"type": "state", **self.state(room)}
         for seat in list(room.seats.values()):
-            await self._send(seat, message)
+            await self._send(seat, {"type": "state", **self.state_for(room, seat)})
 
     async def _send(self, seat: Seat, message: dict[str, Any]) -> None:
         if seat.connection is None:
