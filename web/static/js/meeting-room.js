@@ -5,7 +5,10 @@
 const root = document.getElementById("meeting-room");
 
 if (root) {
-  const text = (name) => root.dataset["text" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || name;
+  const textOr = (name, fallback) => root.dataset["text" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || fallback;
+  const text = (name) => textOr(name, name);
+  // Visitors of the public stream only listen: no publishing, no hand, no microphone or camera choice.
+  const listenOnly = root.dataset.role === "visitor";
   const $ = (id) => document.getElementById(id);
   const status = $("room-status");
   const buttons = {
@@ -22,11 +25,13 @@ if (root) {
     if (room.socket && room.socket.readyState === WebSocket.OPEN) room.socket.send(JSON.stringify(message));
   };
   const setJoined = (joined) => {
+    room.joined = joined;
     buttons.join.disabled = joined;
-    for (const name of ["leave", "mute", "camera", "hand"]) buttons[name].disabled = !joined;
+    for (const name of ["leave", "mute", "camera", "hand"]) if (buttons[name]) buttons[name].disabled = !joined;
   };
 
   async function listDevices() {
+    if (listenOnly) return;
     try {
       const devices = await navigator.mediaDevices.enumerateDevices();
       for (const [kind, select] of [["audioinput", $("microphone")], ["videoinput", $("camera")]]) {
@@ -127,17 +132,56 @@ if (root) {
       return li;
     }));
     $("speaking").textContent = state.speaking ? nameOf(state.speaking) + " " + text("speaking") : "";
-    $("current-item").textContent = state.item ? state.item.number + " " + state.item.title : text("no-item");
+    $("current-item").textContent = !state.item ? text("no-item")
+      : (state.item.public === false && !state.item.title ? text("non-public-item") : state.item.number + " " + state.item.title);
     const mine = state.participants.find((p) => p.id === room.you);
     room.hand = Boolean(mine && mine.hand);
-    buttons.hand.setAttribute("aria-pressed", String(room.hand));
+    if (buttons.hand) buttons.hand.setAttribute("aria-pressed", String(room.hand));
+    renderAccess(state);
     labelMedia();
+  }
+
+  // The lobby (leaders only) and the public stream's state.
+  function renderAccess(state) {
+    const lobby = $("lobby");
+    if (lobby && state.lobby) {
+      lobby.replaceChildren(...state.lobby.map((guest) => {
+        const li = document.createElement("li");
+        li.textContent = guest.name;
+        for (const [action, label] of [["admit", "admit"], ["reject", "reject"]]) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = text(label);
+          button.setAttribute("aria-label", text(label) + ": " + guest.name);
+          button.addEventListener("click", () => send({ type: action, target: guest.id }));
+          li.append(" ", button);
+        }
+        return li;
+      }));
+      $("lobby-empty").hidden = state.lobby.length > 0;
+      const waiting = state.lobby.map((g) => g.id).join(",");
+      if (state.lobby.length && waiting !== room.lobbyIds) announce(text("lobby-waiting") + " " + state.lobby.map((g) => g.name).join(", "));
+      room.lobbyIds = waiting;
+    }
+    if (typeof state.stream === "boolean" && state.stream !== room.publicStream) {
+      room.publicStream = state.stream;
+      $("stream-state").textContent = (state.stream ? text("stream-on") + " " + text("listeners") + ": " + state.listeners : text("stream-off"));
+      const toggle = $("stream-toggle");
+      if (toggle) toggle.checked = state.stream;
+    } else if (state.stream) {
+      $("stream-state").textContent = text("stream-on") + " " + text("listeners") + ": " + state.listeners;
+    }
   }
 
   async function onMessage(message) {
     switch (message.type) {
       case "welcome": room.you = message.you; renderState(message); send({ type: "join" }); break;
-      case "joined": announce(text("connected")); setJoined(true); room.retry = 0; await startPublishing(); break;
+      case "joined":
+        setJoined(true); room.retry = 0;
+        if (message.listen_only || listenOnly) { announce(text("listening")); break; }
+        announce(text("connected")); await startPublishing(); break;
+      case "lobby": announce(text("lobby")); buttons.join.disabled = true; buttons.leave.disabled = false; break;
+      case "held": closePeers(); setJoined(false); buttons.join.disabled = true; buttons.leave.disabled = false; announce(text("held")); break;
       case "answer": await room.publish.setRemoteDescription({ type: "answer", sdp: message.sdp }); break;
       case "offer": await onSubscribeOffer(message); break;
       case "tracks": room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t])); labelMedia(); break;
@@ -172,6 +216,8 @@ if (root) {
       setJoined(false);
       if (room.leaving || event.code === 1000) { announce(text("left")); return; }
       if (event.code === 4000) { announce(text("removed")); return; }
+      const explained = textOr("close" + event.code, "");
+      if (explained) { announce(explained); return; }
       if (event.code >= 4400 && event.code < 4500) { announce(text("refused") + " " + event.reason); return; }
       // A dropped connection comes back within the grace period and keeps the seat.
       announce(text("reconnecting"));
@@ -181,6 +227,7 @@ if (root) {
   }
 
   function setMuted(muted, tell = true) {
+    if (!buttons.mute) return;
     room.muted = muted;
     if (room.stream) room.stream.getAudioTracks().forEach((t) => { t.enabled = !muted; });
     buttons.mute.setAttribute("aria-pressed", String(muted));
@@ -188,15 +235,22 @@ if (root) {
   }
 
   buttons.join.addEventListener("click", () => { room.leaving = false; connect(); });
-  buttons.leave.addEventListener("click", () => { room.leaving = true; send({ type: "leave" }); });
-  buttons.mute.addEventListener("click", () => setMuted(!room.muted));
-  buttons.camera.addEventListener("click", () => {
+  buttons.leave.addEventListener("click", () => {
+    room.leaving = true;
+    // In the lobby or held from the stream there is no seat to leave: just hang up.
+    if (room.joined) send({ type: "leave" });
+    else if (room.socket) room.socket.close(1000, "left");
+  });
+  if (buttons.mute) buttons.mute.addEventListener("click", () => setMuted(!room.muted));
+  if (buttons.camera) buttons.camera.addEventListener("click", () => {
     room.cameraOff = !room.cameraOff;
     if (room.stream) room.stream.getVideoTracks().forEach((t) => { t.enabled = !room.cameraOff; });
     buttons.camera.setAttribute("aria-pressed", String(room.cameraOff));
     send({ type: "mute", kind: "video", muted: room.cameraOff });
   });
-  buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  if (buttons.hand) buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  const streamToggle = $("stream-toggle");
+  if (streamToggle) streamToggle.addEventListener("change", () => send({ type: "public_stream", allowed: streamToggle.checked }));
   for (const button of document.querySelectorAll("[data-chair]")) {
     button.addEventListener("click", () => send({ type: button.dataset.chair }));
   }
