@@ -85,7 +85,9 @@ async def guest_link(login, meeting_id: int, name: str, persona: str = "secretar
     http = await login(persona)
     response = await submit_form(http, f"/meetings/{meeting_id}/room/guests", name=name)
     assert response.status_code == 201, response.text
-    link = html.unescape(re.search(r'id="guest-link" type="text" readonly value="([^"]+)"', response.text)[1])
+    found = re.search(r'id="guest-link" type="text" readonly value="([^"]+)"', response.text)
+    assert found, "the page shows the new link"
+    link = html.unescape(found[1])
     assert urlsplit(link).path == f"/meetings/{meeting_id}/room/guest"
     return parse_qs(urlsplit(link).query)["token"][0]
 
@@ -153,18 +155,27 @@ async def test_guest_waits_in_the_lobby_until_admitted_and_is_no_attendance(
 async def test_rejected_and_revoked_guests_are_closed_out(base, login, world, public_meeting):
     first = await guest_link(login, public_meeting, "Gast Eins")
     second = await guest_link(login, public_meeting, "Gast Zwei", persona="chair")
+    # A guest who has a login elsewhere (a member of another committee) still enters as the link's guest.
+    outsider = world.username("other_committee_member")
     async with (
         room_client(base, public_meeting, world.username("secretariat")) as leader,
-        room_client(base, public_meeting, None, query=f"?guest={first}") as one,
+        room_client(base, public_meeting, outsider, query=f"?guest={first}") as one,
     ):
         await joined(leader)
-        await one.expect("welcome")
+        assert (await one.expect("welcome"))["role"] == "guest"
         await one.send({"type": "join"})
         await one.expect("lobby")
         [waiting] = (await state_where(leader, lambda s: s["lobby"]))["lobby"]
-        await leader.send({"type": "reject", "target": waiting["id"]})
-        await asyncio.wait_for(one.ws.wait_closed(), 10)
-        assert (one.ws.close_code, one.ws.close_reason) == (4001, "not admitted")
+        assert waiting["name"] == "Gast Eins"
+        async with room_client(base, public_meeting, None, query=f"?guest={first}") as again:  # a second window
+            await again.expect("welcome")
+            await asyncio.wait_for(one.ws.wait_closed(), 10)
+            assert one.ws.close_code == 4009
+            await again.send({"type": "join"})
+            await again.expect("lobby")
+            await leader.send({"type": "reject", "target": waiting["id"]})
+            await asyncio.wait_for(again.ws.wait_closed(), 10)
+            assert (again.ws.close_code, again.ws.close_reason) == (4001, "not admitted")
         await state_where(leader, lambda s: not s["lobby"])
     secretariat = await login("secretariat")
     guests_page = await secretariat.get(f"/meetings/{public_meeting}/room/guests")
@@ -237,6 +248,7 @@ async def test_visitors_listen_only_while_the_chair_allows_the_public_stream(bas
     assert await close_code(base, public_meeting, None) == (4423, "no public stream")
     page = await client.get(f"/meetings/{public_meeting}/room")
     assert page.status_code == 200 and "keine öffentliche Übertragung" in page.text
+    assert "Öffentliche Übertragung" not in (await client.get(f"/meetings/{public_meeting}")).text
     assert (
         await client.get(f"/meetings/{public_meeting}/room/ice", headers={"Accept": "application/json"})
     ).status_code == 401
@@ -250,6 +262,7 @@ async def test_visitors_listen_only_while_the_chair_allows_the_public_stream(bas
         assert (await chair.expect("error"))["code"] == "malformed"
         await chair.send({"type": "public_stream", "allowed": True})
         await state_where(chair, lambda s: s["stream"])
+        assert "Öffentliche Übertragung" in (await client.get(f"/meetings/{public_meeting}")).text
         page = await client.get(f"/meetings/{public_meeting}/room")
         assert page.status_code == 200 and 'data-role="visitor"' in page.text
         assert 'id="hand-button"' not in page.text and 'id="mute-button"' not in page.text

@@ -151,12 +151,11 @@ class RoomAccessMixin:
                 raise AccessError("listen_only", "Visitors of the public stream only listen.")
             if kind == "join" and seat.held:
                 raise AccessError("held", "The stream pauses during a non-public item.")
-        if kind == "join" and seat.waiting:
-            raise AccessError("out_of_order", "Waiting in the lobby.")
 
     # --- the lobby -----------------------------------------------------------------------------------------------
 
     async def wait_in_lobby(self, room: RoomSession, seat: Seat) -> None:
+        """Also for a second window of a waiting guest: it is told to wait as well."""
         seat.waiting = True
         await self._send(seat, {"type": "lobby"})
         await self.broadcast(room)

@@ -312,15 +312,15 @@ class MeetingRoomController(Controller):
         meeting = await load_meeting(db_session, meeting_id)
         settings: Settings = request.app.state.settings
         hub: RoomHub = request.app.state.room_hub
-        if viewer.is_authenticated:
-            if not isinstance(room_role(viewer, meeting), RoomRole):
-                raise PermissionDeniedException("room")
-            user = str(viewer.user_id)
-        elif guest:
+        if guest:
             admitted = _guest_pass(hub, settings.secret_key, guest, meeting)
             if not isinstance(admitted, GuestPass):
                 raise PermissionDeniedException("room")
             user = admitted.key
+        elif viewer.is_authenticated:
+            if not isinstance(room_role(viewer, meeting), RoomRole):
+                raise PermissionDeniedException("room")
+            user = str(viewer.user_id)
         elif hub.visitor_refusal(meeting) is None:
             user = "visitor"
         else:
@@ -352,7 +352,7 @@ class MeetingRoomController(Controller):
                 await socket.close(*CLOSE_NOT_FOUND)
                 return
             role: RoomRole | RoomRefusal | AccessRefusal
-            if token and not viewer.is_authenticated:
+            if token:  # the signed link decides, also for someone logged in (a member of another body)
                 role, viewer, key = self._guest_role(socket, hub, token, meeting)
             elif not viewer.is_authenticated and hub.visitor_refusal(meeting) is not AccessRefusal.NOT_PUBLIC:
                 role = hub.visitor_refusal(meeting) or RoomRole.VISITOR

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from typing import Any
+
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -24,6 +26,7 @@ class MeetingController(Controller):
     @get("/{meeting_id:int}", name="meeting", opt=PUBLIC_PAGE)
     async def show(
         self,
+        request: Request[Any, Any, Any],
         meeting_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
@@ -46,4 +49,6 @@ class MeetingController(Controller):
             minutes=await minutes_link(db_session, meeting, viewer),
             documents=agenda_visible(meeting, viewer),
             members_documents=agenda_visible(meeting, viewer) and confidential,
+            # The chair allows listening to the room without a login (web/room_access.py).
+            public_stream=request.app.state.room_hub.visitor_refusal(meeting) is None,
         )
