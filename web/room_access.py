@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 CLOSE_REJECTED = 4001  # the leaders did not admit the guest from the lobby
 CLOSE_STREAM_ENDED = 4002  # the chair ended the public stream
+CLOSE_REVOKED = 4000  # as `room_hub.CLOSE_REMOVED`: the guest's link was revoked, the guest is out
 ACCESS_ACTIONS = frozenset({"admit", "reject", "public_stream"})
 VISITOR_MESSAGES = frozenset({"join", "leave", "answer", "candidate"})
 DEFAULT_MAX_LISTENERS = 50
@@ -131,7 +132,7 @@ class RoomAccessMixin:
         visible = {s.key for s in room.seats.values() if s.role is not RoomRole.VISITOR}
         state["participants"] = [p for p in state["participants"] if p["id"] in visible]
         item = state.get("item")
-        if item is not None and not item.get("public", True) and not sees_non_public(seat.role):
+        if item is not None and item.get("public") is not True and not sees_non_public(seat.role):
             state["item"] = {"public": False}
         state["stream"] = room.access.stream
         state["listeners"] = self.listeners(room.meeting_id)
@@ -141,7 +142,7 @@ class RoomAccessMixin:
 
     def current_item_public(self, room: RoomSession) -> bool:
         item = room.items[room.item_index] if room.items else None
-        return item is None or bool(item.get("public", True))
+        return item is None or item.get("public") is True  # an item not marked public is treated as non-public
 
     # --- role checks on each message -----------------------------------------------------------------------------
 
@@ -196,7 +197,7 @@ class RoomAccessMixin:
         room.seats.pop(seat.key, None)
         conn, seat.connection = seat.connection, None
         if conn is not None:
-            await conn.close(4000, "removed by the chair")
+            await conn.close(CLOSE_REVOKED, "removed by the chair")
         await self.broadcast(room)
 
     # --- the public stream ---------------------------------------------------------------------------------------

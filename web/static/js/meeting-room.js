@@ -187,7 +187,10 @@ if (root) {
       case "tracks": room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t])); labelMedia(); break;
       case "state": renderState(message); break;
       case "muted_by_chair": setMuted(true, false); announce(text("muted-by-chair")); break;
-      case "error": announce(text("error") + ": " + message.message); break;
+      case "error":
+        announce(text("error") + ": " + textOr("error-" + String(message.code).replace(/_/g, "-"), message.message));
+        if (message.about === "public_stream" && $("stream-toggle")) $("stream-toggle").checked = Boolean(room.publicStream);
+        break;
       default: break;
     }
   }
