@@ -392,3 +392,23 @@ async def test_members_in_the_room_are_checked_in_when_the_meeting_opens(base, l
         await asyncio.wait_for(member.ws.wait_closed(), 10)
     [row] = await attendance(sessions, meeting_id)
     assert row.left_at is not None
+
+
+async def test_an_admitted_guest_back_within_the_grace_skips_the_lobby(base, login, world, public_meeting):
+    token = await guest_link(login, public_meeting, "Gast")
+    async with room_client(base, public_meeting, world.username("chair")) as chair:
+        await joined(chair)
+        async with room_client(base, public_meeting, None, query=f"?guest={token}") as guest:
+            await guest.expect("welcome")
+            await guest.send({"type": "join"})
+            await guest.expect("lobby")
+            [waiting] = (await state_where(chair, lambda s: s["lobby"]))["lobby"]
+            await chair.send({"type": "admit", "target": waiting["id"]})
+            await guest.expect("joined")
+        async with room_client(base, public_meeting, None, query=f"?guest={token}") as guest:  # dropped, back
+            await joined(guest)
+        await asyncio.sleep(2.5)  # longer than the grace (1 s): the seat is gone, the lobby again
+        async with room_client(base, public_meeting, None, query=f"?guest={token}") as guest:
+            await guest.expect("welcome")
+            await guest.send({"type": "join"})
+            await guest.expect("lobby")

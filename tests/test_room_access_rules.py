@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from council.accounts.viewer import ANONYMOUS, Viewer
 from council.bodies.models import MembershipRole, Organization
-from council.errors import ValidationFailed
+from council.errors import ConfigurationError, ValidationFailed
 from council.meetings.models import AgendaItem, Meeting, MeetingMode, MeetingState
 from council.meetings.presence import RoomRefusal, RoomRole
 from council.meetings.room_access import (
@@ -28,6 +29,7 @@ from council.meetings.room_access import (
     visitor_refusal,
     waits_in_lobby,
 )
+from council.settings import Settings, load_settings
 
 SECRET = "a-secret-key-that-is-long-enough-for-the-tests-0123"
 START = dt.datetime(2026, 3, 2, 16, tzinfo=dt.UTC)
@@ -123,3 +125,15 @@ def test_rights_by_role():
     assert held_from_media(RoomRole.VISITOR, item_public=False)
     assert not held_from_media(RoomRole.VISITOR, item_public=True)
     assert not held_from_media(RoomRole.GUEST, item_public=False)
+
+
+def test_max_listeners_defaults_to_fifty_and_must_be_a_positive_number(tmp_path: Path) -> None:
+    def settings(**env: str) -> Settings:
+        secret = {"COUNCIL_VAR_DIR": str(tmp_path), "COUNCIL_SECRET_KEY": SECRET}
+        return load_settings({**secret, **env})
+
+    assert settings().media_max_listeners == 50
+    assert settings(COUNCIL_MEDIA_MAX_LISTENERS="5").media_max_listeners == 5
+    for value in ("0", "-3", "viele"):
+        with pytest.raises(ConfigurationError, match="MEDIA_MAX_LISTENERS"):
+            settings(COUNCIL_MEDIA_MAX_LISTENERS=value)
