@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -12,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
+from council.meetings.room_access import meeting_is_public
 from council.meetings.service import agenda_visible, get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
@@ -26,7 +25,6 @@ class MeetingController(Controller):
     @get("/{meeting_id:int}", name="meeting", opt=PUBLIC_PAGE)
     async def show(
         self,
-        request: Request[Any, Any, Any],
         meeting_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
@@ -49,6 +47,6 @@ class MeetingController(Controller):
             minutes=await minutes_link(db_session, meeting, viewer),
             documents=agenda_visible(meeting, viewer),
             members_documents=agenda_visible(meeting, viewer) and confidential,
-            # The chair allows listening to the room without a login (web/room_access.py).
-            public_stream=request.app.state.room_hub.visitor_refusal(meeting) is None,
+            # Where the public may listen when the chair allows it (from the database only: the page is cached).
+            public_stream=meeting_is_public(meeting, meeting.agenda_items),
         )
