@@ -240,6 +240,8 @@ async def test_guest_links_re_render_with_messages_for_bad_input(login, public_m
         assert message in response.text and 'id="guest-link"' not in response.text
     page = await (await login("chair")).get(f"/meetings/{public_meeting}/room")
     assert f'href="/meetings/{public_meeting}/room/guests"' in page.text and 'id="stream-toggle"' in page.text
+    admin_page = await (await login("secretariat")).get(f"/meetings/{public_meeting}")
+    assert f'href="/meetings/{public_meeting}/room/guests"' in admin_page.text
     member_page = await (await login("member")).get(f"/meetings/{public_meeting}/room")
     assert "/room/guests" not in member_page.text and "stream-toggle" not in member_page.text
 
