@@ -10,6 +10,7 @@ Only transactions that ran a writing statement count: the many read-only commits
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
+
+log = logging.getLogger("council.changes")
 
 DatabaseKey = tuple[str | None, int | None, str | None]
 
@@ -78,16 +81,17 @@ def _on_commit(conn: Connection) -> None:
         conn.info[_COMMITTED] = (database_key(conn.engine.url), conn.engine)
 
 
-@event.listens_for(Engine, "rollback")
-def _on_rollback(conn: Connection) -> None:
-    conn.info.pop(_WROTE, None)
-
-
 @event.listens_for(Pool, "checkin")
 def _on_checkin(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-    committed = record.info.pop(_COMMITTED, None) if record is not None else None
+    # A transaction rolled back leaves its mark behind until here (no rollback listener: its connection may be
+    # invalid by then, and reading `info` would turn a rollback into a second error).
+    record.info.pop(_WROTE, None)
+    committed = record.info.pop(_COMMITTED, None)
     if committed is not None:
         key, engine = committed
         _bump(key)
         for listener in list(_listeners):
-            listener(key, engine)
+            try:
+                listener(key, engine)
+            except Exception:  # a listener's trouble must not break handing the connection back
+                log.exception("a change listener failed")
