@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from jinja2 import Environment
@@ -72,6 +72,8 @@ class LiveBroadcaster:
         self._dirty: set[int] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Others told of every committed change too (the meeting room stops a recording when a meeting closes).
+        self.listeners: list[Callable[[list[DomainEvent]], Awaitable[None]]] = []
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._coalesce(), name="council-live-coalescer")
@@ -83,6 +85,11 @@ class LiveBroadcaster:
                 await self._task
 
     async def publish(self, events: list[DomainEvent]) -> None:
+        for listener in self.listeners:
+            try:
+                await listener(events)
+            except Exception:  # a listener's trouble must not keep the screens from their push
+                log.exception("live listener failed")
         immediate: set[int] = set()
         for event in events:
             if event.kind is EventKind.VOTE_CAST:

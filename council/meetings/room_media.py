@@ -20,7 +20,6 @@ from council.errors import NotFound, ValidationFailed
 from council.events import DomainEvent, EventKind, emit
 from council.files.storage import FileStorage, note_new_blob
 from council.meetings.models import AgendaItem, Meeting, MeetingMode, MeetingState
-from council.meetings.service import visible_items
 from council.messages import N_
 from council.papers.models import File
 
@@ -163,13 +162,19 @@ class CurrentItem:
 
 
 def current_item(meeting: Meeting, viewer: Viewer) -> CurrentItem | None:
-    """The called item while the meeting is open; a non-public one only as "non-public part" to the public.
+    """The called item while the meeting is open, as `viewer` may see it.
 
-    ``meeting`` must have its agenda items loaded."""
+    ``meeting`` must have its agenda items and organization loaded."""
+    confidential = viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
+    return called_item(meeting, confidential=confidential)
+
+
+def called_item(meeting: Meeting, *, confidential: bool) -> CurrentItem | None:
+    """The called item while the meeting is open; a non-public one is only "the non-public part" unless
+    `confidential` (the reader may see non-public items)."""
     if meeting.state is not MeetingState.OPENED or meeting.current_agenda_item_id is None:
         return None
     item = next((i for i in meeting.agenda_items if i.id == meeting.current_agenda_item_id and not i.deleted), None)
     if item is None:
         return None
-    shown = visible_items(meeting, [item], viewer)
-    return CurrentItem(shown[0] if shown else None)
+    return CurrentItem(item if item.public or confidential else None)

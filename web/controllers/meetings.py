@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
+from council.meetings.room_media import current_item, recordings_of
 from council.meetings.service import agenda_visible, get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
@@ -46,4 +47,6 @@ class MeetingController(Controller):
             minutes=await minutes_link(db_session, meeting, viewer),
             documents=agenda_visible(meeting, viewer),
             members_documents=agenda_visible(meeting, viewer) and confidential,
+            current=current_item(meeting, viewer),
+            recordings=await recordings_of(db_session, meeting, viewer),
         )
