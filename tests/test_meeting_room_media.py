@@ -116,9 +116,10 @@ async def joined(client: RoomClient) -> dict[str, Any]:
 
 async def stored_item(sessions, meeting_id: int) -> int | None:
     async with sessions() as session:
-        meeting = await session.get(Meeting, meeting_id)
-        assert meeting is not None
-        return meeting.current_agenda_item_id
+        item_id: int | None = await session.scalar(
+            select(Meeting.current_agenda_item_id).where(Meeting.id == meeting_id)
+        )
+        return item_id
 
 
 async def recordings(sessions, meeting_id: int) -> list[File]:
