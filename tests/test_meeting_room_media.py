@@ -373,3 +373,22 @@ async def test_a_shared_screen_reaches_the_others_and_the_chair_may_stop_it(base
     finally:
         stop.set()
         await asyncio.gather(*(bot.close() for bot in bots.values()))
+
+
+async def test_the_room_page_shows_the_called_item_and_the_chairs_recording_switch(login, room, sessions):
+    meeting_id = room["meeting"]
+    async with sessions() as session, session.begin():
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.current_agenda_item_id = room["public"]
+    chair = await login("chair")
+    page = (await chair.get(f"/meetings/{meeting_id}/room")).text
+    assert '<p id="current-item" aria-live="polite">Ö 1 Spielplatz am Anger</p>' in page
+    assert 'id="recording-indicator" class="room-recording" aria-live="assertive"' in page
+    assert 'id="recording-button"' not in page and "keine Aufzeichnung erlaubt" in page
+    assert 'data-chair="stop_share"' in page and 'id="share-button"' in page
+    await allow_recording(sessions, meeting_id)
+    assert 'id="recording-button"' in (await chair.get(f"/meetings/{meeting_id}/room")).text
+    member = (await (await login("member")).get(f"/meetings/{meeting_id}/room")).text
+    assert 'id="share-button"' in member
+    assert 'id="recording-button"' not in member and 'data-chair="stop_share"' not in member
