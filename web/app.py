@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from council.audit.sealing import seal_periodically
 from council.changes import database_key
 from council.db import create_engine, session_factory
+from council.files.storage import FileStorage
 from council.settings import Settings, load_settings
 from media.hooks import restrict_host_addresses
 from media.relay import AiortcRelay
@@ -57,6 +58,7 @@ from web.oparl.controllers import OParlController
 from web.oparl.cors import OParlCorsMiddleware
 from web.page_cache import PageCacheMiddleware, PageStore, relaying_changes
 from web.room_hub import RoomHub
+from web.room_recording import RoomRecorder
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
 from web.templating import build_environment, template_config
@@ -100,14 +102,18 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
         relay = AiortcRelay(video_slots=settings.media_video_slots)
+        recorder = RoomRecorder(relay, sessions, FileStorage(settings.file_storage), settings.var_dir / "recordings")
         app.state.room_hub = RoomHub(
             relay,
             sessions,
             broadcaster.publish,
             settings.media_reconnect_grace_seconds,
             max_listeners=settings.media_max_listeners,
+            recorder=recorder,
         )
-        broadcaster.listeners.append(app.state.room_hub.on_events)  # the room checks in members when opened
+        # The room checks in members when the meeting opens and stops a recording when it closes.
+        broadcaster.listeners.append(app.state.room_hub.on_events)
+        broadcaster.listeners.append(app.state.room_hub.meeting_changed)
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if settings.redis_url:

@@ -72,7 +72,8 @@ class LiveBroadcaster:
         self._dirty: set[int] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # Others in the process that follow the domain events after their commit (the meeting room hub).
+        # Others in the process told of the domain events after their commit (the meeting room hub: check-in
+        # when a meeting opens, a recording stopped when it closes).
         self.listeners: list[Callable[[list[DomainEvent]], Awaitable[None]]] = []
 
     async def start(self) -> None:

@@ -141,7 +141,7 @@ class RoomAccessMixin:
         return state
 
     def current_item_public(self, room: RoomSession) -> bool:
-        item = room.items[room.item_index] if room.items else None
+        item = next((item for item in room.items if item["id"] == room.current_item_id), None)
         return item is None or item.get("public") is True  # an item not marked public is treated as non-public
 
     # --- role checks on each message -----------------------------------------------------------------------------

@@ -15,10 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.viewer import Viewer
 from council.db import utcnow
-from council.events import DomainEvent, take_events
+from council.errors import NotFound, ValidationFailed
+from council.events import DomainEvent, EventKind, take_events
 from council.meetings.attendance import load_meeting
+from council.meetings.models import Meeting
 from council.meetings.presence import RoomRole, arrive, depart
 from council.meetings.room_access import counts_for_presence, waits_in_lobby
+from council.meetings.room_media import call_item
 from council.meetings.speakers import SpeakersList
 from media.backend import (
     MediaBackend,
@@ -26,6 +29,7 @@ from media.backend import (
     MediaEvent,
     ParticipantGone,
     RenegotiationNeeded,
+    ScreenBusy,
     TrackInfo,
     TracksChanged,
 )
@@ -38,6 +42,7 @@ from web.room_access import (
     RoomAccessState,
     rights_for,
 )
+from web.room_recording import RecordingRefused, RoomRecorder
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +51,10 @@ CLOSE_REPLACED = 4009
 MAX_MESSAGE_CHARS = 64_000
 CHAIR_ACTIONS = (
     frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
+    | frozenset({"recording", "stop_share"})
     | ACCESS_ACTIONS
 )
-MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand"}) | CHAIR_ACTIONS
+MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand", "share"}) | CHAIR_ACTIONS
 
 
 class Connection(Protocol):
@@ -88,7 +94,7 @@ class RoomSession:
     items: list[dict[str, Any]]
     seats: dict[str, Seat] = field(default_factory=dict)
     speakers: SpeakersList = field(default_factory=SpeakersList)
-    item_index: int = 0
+    current_item_id: int | None = None  # persisted as meeting.current_agenda_item_id
     events: asyncio.Queue[MediaEvent] = field(default_factory=asyncio.Queue)
     pump: asyncio.Task[None] | None = None
     access: RoomAccessState = field(default_factory=RoomAccessState)
@@ -105,6 +111,7 @@ class RoomHub(RoomAccessMixin):
         publish: Publish,
         grace_seconds: float,
         max_listeners: int = DEFAULT_MAX_LISTENERS,
+        recorder: RoomRecorder | None = None,
     ) -> None:
         self.backend = backend
         self.sessions = sessions
@@ -112,6 +119,7 @@ class RoomHub(RoomAccessMixin):
         self.grace_seconds = grace_seconds
         self.max_listeners = max_listeners
         self.guests = GuestBook()
+        self.recorder = recorder
         self.rooms: dict[int, RoomSession] = {}
 
     # --- connections ---------------------------------------------------------------------------------------------
@@ -127,9 +135,10 @@ class RoomHub(RoomAccessMixin):
         key: str | None = None,
     ) -> Seat:
         """`key` names the seat of those without a user id (guests: their link, visitors: a random one)."""
+        current_item_id = await self._stored_item(meeting_id) if meeting_id not in self.rooms else None
         room = self.rooms.get(meeting_id)
         if room is None:
-            room = self.rooms[meeting_id] = RoomSession(meeting_id, items)
+            room = self.rooms[meeting_id] = RoomSession(meeting_id, items, current_item_id=current_item_id)
             self.backend.create_room(str(meeting_id), room.events.put_nowait)
             room.pump = asyncio.create_task(self._pump(room), name=f"room-{meeting_id}")
         key = key or f"u{viewer.user_id}"
@@ -196,6 +205,8 @@ class RoomHub(RoomAccessMixin):
             return
         await self.backend.admit(str(room.meeting_id), seat.key, rights_for(seat.role))
         seat.joined = True
+        if self.recorder is not None:
+            self.recorder.note(room.meeting_id, seat.key, seat.name)
         if counts_for_presence(seat.role):
             await self._presence(room, seat, arriving=True, at=utcnow())
         await self._send(seat, {"type": "joined", "you": seat.key, "listen_only": seat.role is RoomRole.VISITOR})
@@ -272,14 +283,79 @@ class RoomHub(RoomAccessMixin):
         await self.broadcast(room)
 
     async def _on_next_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
-        room.item_index = min(room.item_index + 1, max(len(room.items) - 1, 0))
-        await self.sync_visitors(room)
-        await self.broadcast(room)
+        await self._move_item(room, +1)
 
     async def _on_previous_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
-        room.item_index = max(room.item_index - 1, 0)
+        await self._move_item(room, -1)
+
+    # --- recording, screen sharing, the current item ---------------------------------------------------------
+
+    async def _on_recording(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        if self.recorder is None:
+            raise SignalingError("recording_not_allowed", "This server does not record.")
+        if message.get("on", True):
+            names = {s.key: s.name for s in room.seats.values()}
+            try:
+                await self.recorder.start(room.meeting_id, seat.viewer.user_id, names)
+            except RecordingRefused as exc:
+                raise SignalingError("recording_not_allowed", str(exc)) from None
+        else:
+            await self.recorder.stop(room.meeting_id)
+        await self.broadcast(room)
+
+    async def _on_share(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        """`{"active": true, "mid": ...}` announces the video track (offered with the next offer, or already)
+        that is the screen; `{"active": false}` ends the share."""
+        if message.get("active", True):
+            try:
+                self.backend.share_screen(str(room.meeting_id), seat.key, _text(message, "mid"))
+            except ScreenBusy:
+                raise SignalingError("screen_busy", "Someone else is sharing their screen.") from None
+        else:
+            self.backend.stop_screen(str(room.meeting_id), seat.key)
+        await self.broadcast(room)
+
+    async def _on_stop_share(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        owner = self.backend.stop_screen(str(room.meeting_id))
+        if owner is not None and owner in room.seats:
+            await self._send(room.seats[owner], {"type": "share_stopped"})
+        await self.broadcast(room)
+
+    async def _move_item(self, room: RoomSession, step: int) -> None:
+        ids = [item["id"] for item in room.items]
+        if not ids:
+            return
+        if room.current_item_id in ids:
+            index = min(max(ids.index(room.current_item_id) + step, 0), len(ids) - 1)
+        elif step > 0:
+            index = 0
+        else:
+            return
+        async with self.sessions() as session:
+            try:
+                await call_item(session, room.meeting_id, ids[index])
+            except (ValidationFailed, NotFound):
+                raise SignalingError("invalid", "That agenda item is gone.") from None
+            events = take_events(session)
+            await session.commit()
+        room.current_item_id = ids[index]
         await self.sync_visitors(room)
         await self.broadcast(room)
+        await self.publish(events)
+
+    async def _stored_item(self, meeting_id: int) -> int | None:
+        async with self.sessions() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            return meeting.current_agenda_item_id if meeting is not None else None
+
+    async def meeting_changed(self, events: list[DomainEvent]) -> None:
+        """Told of every committed change: a meeting that closes (or no longer allows it) stops its recording."""
+        if self.recorder is None:
+            return
+        for meeting_id in {e.meeting_id for e in events if e.kind is EventKind.MEETING_CHANGED}:
+            room = self.rooms.get(meeting_id)
+            if await self.recorder.stop_if_refused(meeting_id) and room is not None:
+                await self.broadcast(room)
 
     # --- state, presence, media events ---------------------------------------------------------------------------
 
@@ -299,7 +375,9 @@ class RoomHub(RoomAccessMixin):
             ],
             "speakers": list(room.speakers.waiting),
             "speaking": room.speakers.speaking,
-            "item": room.items[room.item_index] if room.items else None,
+            "item": next((item for item in room.items if item["id"] == room.current_item_id), None),
+            "recording": self.recorder is not None and self.recorder.running(room.meeting_id),
+            "screen": self.backend.screen_owner(str(room.meeting_id)),
         }
 
     async def broadcast(self, room: RoomSession) -> None:
@@ -369,6 +447,8 @@ class RoomHub(RoomAccessMixin):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.recorder is not None:
+                await self.recorder.stop(room.meeting_id)
             await self.backend.close_room(str(room.meeting_id))
         self.rooms.clear()
 
@@ -400,4 +480,4 @@ def _kind(message: dict[str, Any]) -> Any:
 
 
 def _tracks(tracks: tuple[TrackInfo, ...]) -> list[dict[str, Any]]:
-    return [{"mid": t.mid, "kind": t.kind, "source": t.source} for t in tracks]
+    return [{"mid": t.mid, "kind": t.kind, "source": t.source, "screen": t.screen} for t in tracks]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.meetings.room_access import meeting_is_public
+from council.meetings.room_media import current_item, recordings_of
 from council.meetings.service import agenda_visible, get_meeting, item_paper_visible, visible_items
 from council.meetings.supplement import supplement_of
 from council.minutes.reading import minutes_link
@@ -49,4 +50,6 @@ class MeetingController(Controller):
             members_documents=agenda_visible(meeting, viewer) and confidential,
             # Where the public may listen when the chair allows it (from the database only: the page is cached).
             public_stream=meeting_is_public(meeting, meeting.agenda_items),
+            current=current_item(meeting, viewer),
+            recordings=await recordings_of(db_session, meeting, viewer),
         )

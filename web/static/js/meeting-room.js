@@ -13,10 +13,12 @@ if (root) {
   const status = $("room-status");
   const buttons = {
     join: $("join-button"), leave: $("leave-button"), mute: $("mute-button"), camera: $("camera-button"), hand: $("hand-button"),
+    share: $("share-button"), recording: $("recording-button"),
   };
   const room = {
     socket: null, publish: null, subscribe: null, stream: null, you: null, tracks: {}, state: null,
     muted: false, cameraOff: false, hand: false, leaving: false, retry: 0, iceServers: [],
+    recording: null, screenStream: null, screenTransceiver: null,
   };
   window.councilRoom = room; // for tests and debugging: peer connections and state
 
@@ -27,7 +29,7 @@ if (root) {
   const setJoined = (joined) => {
     room.joined = joined;
     buttons.join.disabled = joined;
-    for (const name of ["leave", "mute", "camera", "hand"]) if (buttons[name]) buttons[name].disabled = !joined;
+    for (const name of ["leave", "mute", "camera", "hand", "share", "recording"]) if (buttons[name]) buttons[name].disabled = !joined;
   };
 
   async function listDevices() {
@@ -101,10 +103,76 @@ if (root) {
   }
 
   function labelMedia() {
-    for (const element of document.querySelectorAll("#videos video, #audios audio")) {
+    for (const element of document.querySelectorAll("#videos video, #screen video, #audios audio")) {
       const info = room.tracks[element.dataset.mid];
-      element.setAttribute("aria-label", info && info.source ? nameOf(info.source) : "");
+      const screen = Boolean(info && info.screen);
+      if (element.tagName === "VIDEO") {
+        // The shared screen is shown apart from the cameras, and larger.
+        const place = screen ? $("screen") : $("videos");
+        if (element.parentElement !== place) place.append(element);
+      }
+      const name = info && info.source ? nameOf(info.source) : "";
+      element.setAttribute("aria-label", screen && name ? text("screen-of") + " " + name : name);
     }
+  }
+
+  // --- recording and screen sharing -----------------------------------------------------------------------------
+
+  function renderRecording(state) {
+    const on = Boolean(state.recording);
+    $("recording-indicator").textContent = on ? text("recording-on") : "";
+    if (buttons.recording) {
+      buttons.recording.textContent = text(on ? "stop-recording" : "start-recording");
+      buttons.recording.setAttribute("aria-pressed", String(on));
+    }
+    // Everyone is told: on arrival when a recording runs, and whenever it starts or stops.
+    if (room.recording === null ? on : room.recording !== on) announce(text(on ? "recording-notice" : "recording-stopped"));
+    room.recording = on;
+  }
+
+  function renderScreen(state) {
+    $("screen-share").hidden = !state.screen || state.screen === room.you;
+    $("screen-caption").textContent = state.screen ? nameOf(state.screen) + " " + text("sharing") : "";
+  }
+
+  async function startSharing() {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (error) { announce(text("share-failed")); return; }
+    const track = stream.getVideoTracks()[0];
+    if (!track || !room.publish) { stream.getTracks().forEach((t) => t.stop()); return; }
+    room.screenStream = stream;
+    track.addEventListener("ended", () => stopSharing(true)); // stopped from the browser's own bar
+    buttons.share.setAttribute("aria-pressed", "true");
+    buttons.share.textContent = text("stop-sharing");
+    if (room.screenTransceiver) {
+      // The relay knows this track already: the new picture only has to be announced again.
+      await room.screenTransceiver.sender.replaceTrack(track);
+      send({ type: "share", active: true, mid: room.screenTransceiver.mid });
+      return;
+    }
+    room.screenTransceiver = room.publish.addTransceiver(track, { direction: "sendonly" });
+    await room.publish.setLocalDescription(await room.publish.createOffer());
+    // Announced before the offer, so the relay takes the new video track for the screen, not a camera.
+    send({ type: "share", active: true, mid: room.screenTransceiver.mid });
+    send({ type: "offer", sdp: room.publish.localDescription.sdp });
+  }
+
+  function stopSharing(tell) {
+    if (!room.screenStream) return;
+    room.screenStream.getTracks().forEach((t) => t.stop());
+    room.screenStream = null;
+    if (room.screenTransceiver) room.screenTransceiver.sender.replaceTrack(null);
+    buttons.share.setAttribute("aria-pressed", "false");
+    buttons.share.textContent = text("share");
+    if (tell) send({ type: "share", active: false });
+  }
+
+  function onError(message) {
+    if (message.code === "recording_not_allowed") { announce(text("recording-not-allowed")); return; }
+    if (message.code === "screen_busy") { stopSharing(false); announce(text("screen-busy")); return; }
+    announce(text("error") + ": " + textOr("error-" + String(message.code).replace(/_/g, "-"), message.message));
   }
 
   function renderState(state) {
@@ -138,6 +206,8 @@ if (root) {
     room.hand = Boolean(mine && mine.hand);
     if (buttons.hand) buttons.hand.setAttribute("aria-pressed", String(room.hand));
     renderAccess(state);
+    renderRecording(state);
+    renderScreen(state);
     labelMedia();
   }
 
@@ -178,8 +248,8 @@ if (root) {
       case "welcome": room.you = message.you; renderState(message); send({ type: "join" }); break;
       case "joined":
         setJoined(true); room.retry = 0;
-        if (message.listen_only || listenOnly) { announce(text("listening")); break; }
-        announce(text("connected")); await startPublishing(); break;
+        if (message.listen_only || listenOnly) { announce(text("listening") + (room.recording ? " " + text("recording-notice") : "")); break; }
+        announce(text("connected") + (room.recording ? " " + text("recording-notice") : "")); await startPublishing(); break;
       case "lobby": announce(text("lobby")); buttons.join.disabled = true; buttons.leave.disabled = false; break;
       case "held": closePeers(); setJoined(false); buttons.join.disabled = true; buttons.leave.disabled = false; announce(text("held")); break;
       case "answer": await room.publish.setRemoteDescription({ type: "answer", sdp: message.sdp }); break;
@@ -187,8 +257,9 @@ if (root) {
       case "tracks": room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t])); labelMedia(); break;
       case "state": renderState(message); break;
       case "muted_by_chair": setMuted(true, false); announce(text("muted-by-chair")); break;
+      case "share_stopped": stopSharing(false); announce(text("share-stopped")); break;
       case "error":
-        announce(text("error") + ": " + textOr("error-" + String(message.code).replace(/_/g, "-"), message.message));
+        onError(message);
         if (message.about === "public_stream" && $("stream-toggle")) $("stream-toggle").checked = Boolean(room.publicStream);
         break;
       default: break;
@@ -196,11 +267,14 @@ if (root) {
   }
 
   function closePeers() {
+    stopSharing(false);
+    room.screenTransceiver = null;
     for (const pc of [room.publish, room.subscribe]) if (pc) pc.close();
     room.publish = room.subscribe = null;
     if (room.stream) room.stream.getTracks().forEach((t) => t.stop());
     room.stream = null;
     $("videos").replaceChildren();
+    $("screen").replaceChildren();
     $("audios").replaceChildren();
   }
 
@@ -252,6 +326,8 @@ if (root) {
     send({ type: "mute", kind: "video", muted: room.cameraOff });
   });
   if (buttons.hand) buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  if (buttons.share) buttons.share.addEventListener("click", () => (room.screenStream ? stopSharing(true) : startSharing()));
+  if (buttons.recording) buttons.recording.addEventListener("click", () => send({ type: "recording", on: !room.recording }));
   const streamToggle = $("stream-toggle");
   if (streamToggle) streamToggle.addEventListener("change", () => send({ type: "public_stream", allowed: streamToggle.checked }));
   for (const button of document.querySelectorAll("[data-chair]")) {
