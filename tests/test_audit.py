@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -333,3 +334,33 @@ def test_the_command_seals_verifies_and_fails_on_a_forged_hash(tmp_path: Path) -
     assert "Eintrag 2: Prüfsumme stimmt nicht (verändert?)." in tampered.stderr
     assert "Eintrag 3: Verkettung" in tampered.stderr
     assert "Traceback" not in tampered.stderr
+
+
+async def test_the_background_sealer_writes_only_when_entries_wait(
+    sessions: Sessions, engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An idle log costs no write: the public pages' cache (council/changes.py) is not emptied every round, and
+    SQLite's write lock is not taken for nothing."""
+    from council import changes
+    from council.audit import sealing
+
+    monkeypatch.setattr(sealing, "SEAL_INTERVAL_SECONDS", 0.05)
+    key = changes.database_key(engine.url)
+    task = asyncio.create_task(sealing.seal_periodically(sessions))
+    try:
+        await asyncio.sleep(0.3)
+        before = changes.change_count(key)
+        await asyncio.sleep(0.3)
+        assert changes.change_count(key) == before
+        await _record_committed(sessions, 3)
+        for _ in range(100):
+            async with sessions() as session:
+                if not await service.has_pending(session):
+                    break
+            await asyncio.sleep(0.05)
+        async with sessions() as session:
+            assert (await verify(session)).sealed == 3
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

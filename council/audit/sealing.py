@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from council.audit.service import seal
+from council.audit.service import has_pending, seal
 from council.db import transaction
 
 log = logging.getLogger("council.audit")
@@ -19,6 +19,9 @@ async def seal_periodically(sessions: async_sessionmaker[AsyncSession]) -> None:
     while True:
         await asyncio.sleep(SEAL_INTERVAL_SECONDS)
         try:
+            async with sessions() as session:
+                if not await has_pending(session):
+                    continue
             async with transaction(sessions) as session:
                 await seal(session)
         except Exception:  # the next round tries again; entries stay pending, never lost

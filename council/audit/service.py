@@ -76,6 +76,11 @@ async def _lock_chain(session: AsyncSession) -> AuditChain:
     return chain
 
 
+async def has_pending(session: AsyncSession) -> bool:
+    """Whether any entry waits for its number: a read, so an idle log costs no write (and no write lock)."""
+    return bool(await session.scalar(select(select(AuditEntry.id).where(AuditEntry.seq.is_(None)).exists())))
+
+
 async def seal(session: AsyncSession) -> int:
     """Number and chain every pending entry, oldest first. Returns how many were sealed."""
     await session.flush()
