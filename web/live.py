@@ -23,6 +23,7 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from council.accounts.viewer_cache import Changes, ViewerCache
 from council.db import utcnow
 from council.events import DomainEvent, EventKind
 from council.settings import Settings
@@ -40,6 +41,33 @@ def public_channel(namespace: str, meeting_id: int) -> str:
 
 def internal_channel(namespace: str, meeting_id: int) -> str:
     return f"{namespace}.meeting.{meeting_id}.internal"
+
+
+def viewers_channel(namespace: str) -> str:
+    """Carries the ids whose cached roles a commit made stale, to the other app processes."""
+    return f"{namespace}.viewers"
+
+
+async def share_viewer_changes(channels: ChannelsPlugin, cache: ViewerCache, namespace: str) -> None:
+    """For the app's lifetime: pass this process's changes on, and forget what the other processes changed.
+
+    Only needed with Redis: in-process channels reach no other process, and this one already forgot."""
+    name = viewers_channel(namespace)
+
+    def tell_others(changes: Changes) -> None:
+        with contextlib.suppress(RuntimeError):  # the plugin is shutting down
+            channels.publish(changes.as_json(), name)
+
+    cache.on_forget = tell_others
+    try:
+        async with channels.start_subscription([name]) as subscriber:
+            async for raw in subscriber.iter_events():
+                try:
+                    cache.forget(Changes.from_json(json.loads(raw)))
+                except ValueError:
+                    log.warning("ignoring a malformed viewer change: %r", raw[:200])
+    finally:
+        cache.on_forget = None
 
 
 def channels_plugin(settings: Settings) -> ChannelsPlugin:

@@ -128,9 +128,7 @@ async def build_roll(
         memberships, attendances, conflicted = await _person_rows(session, meeting, item_id, person_id)
     else:
         memberships = await _memberships(session, meeting)
-        attendance_query = select(Attendance).where(
-            Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False)
-        )
+        attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
         conflict_query = select(ConflictOfInterest.person_id).where(
             ConflictOfInterest.agenda_item_id == item_id, ConflictOfInterest.deleted.is_(False)
         )
