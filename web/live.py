@@ -27,11 +27,14 @@ from council.accounts.viewer_cache import Changes, ViewerCache
 from council.db import utcnow
 from council.events import DomainEvent, EventKind
 from council.settings import Settings
-from council.voting.live import live_state
+from council.voting.live import LiveState, live_state, with_fresh_progress
 
 log = logging.getLogger("council.live")
 
 COALESCE_SECONDS = 0.2
+# A storm of votes changes only the count: the roll behind the public panel (every member, their attendance and
+# conflicts) is read again at most this often, or at once on any other event.
+ROLL_MAX_AGE_SECONDS = 2.0
 
 
 def public_channel(namespace: str, meeting_id: int) -> str:
@@ -98,6 +101,8 @@ class LiveBroadcaster:
         self._sessions = sessions
         self._templates = templates
         self._dirty: set[int] = set()
+        # meeting id -> (when read, the public state): reused by vote-only pushes, see ROLL_MAX_AGE_SECONDS
+        self._public: dict[int, tuple[float, LiveState]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -120,6 +125,7 @@ class LiveBroadcaster:
                 immediate.add(event.meeting_id)
         for meeting_id in immediate:
             self._dirty.discard(meeting_id)
+            self._public.pop(meeting_id, None)  # the roll or the poll changed
             await self.push(meeting_id)
 
     async def _coalesce(self) -> None:
@@ -134,9 +140,20 @@ class LiveBroadcaster:
                 except Exception:  # a failed push must not stop later ones
                     log.exception("live push for meeting %s failed", meeting_id)
 
+    async def _public_state(self, session: AsyncSession, meeting_id: int) -> LiveState:
+        now = asyncio.get_running_loop().time()
+        cached = self._public.get(meeting_id)
+        if cached is not None and now - cached[0] < ROLL_MAX_AGE_SECONDS:
+            fresh = await with_fresh_progress(session, cached[1])
+            if fresh is not None:
+                return fresh
+        state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
+        self._public[meeting_id] = (now, state)
+        return state
+
     async def push(self, meeting_id: int) -> None:
         async with self._sessions() as session:
-            state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
+            state = await self._public_state(session, meeting_id)
             html = self._templates.get_template("live/_public_panel.html").render(live=state)
         namespace = self._namespace
         await self._channels.wait_published({"event": "live", "html": html}, public_channel(namespace, meeting_id))

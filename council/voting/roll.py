@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.bodies.models import Membership, MembershipRole
 from council.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -80,7 +80,6 @@ async def _person_rows(
     session: AsyncSession, meeting: Meeting, item_id: int | None, person_id: int
 ) -> tuple[list[Membership], dict[int, Attendance], set[int]]:
     """One person's memberships, attendance and conflict in one statement (the vote path's entitlement check)."""
-    attendance = aliased(Attendance)
     conflict = (
         select(ConflictOfInterest.id)
         .where(
@@ -91,13 +90,13 @@ async def _person_rows(
         .exists()
     )
     rows = await session.execute(
-        select(Membership, attendance, conflict if item_id is not None else literal(False))
+        select(Membership, Attendance, conflict if item_id is not None else literal(False))
         .outerjoin(
-            attendance,
+            Attendance,
             and_(
-                attendance.meeting_id == meeting.id,
-                attendance.person_id == Membership.person_id,
-                attendance.deleted.is_(False),
+                Attendance.meeting_id == meeting.id,
+                Attendance.person_id == Membership.person_id,
+                Attendance.deleted.is_(False),
             ),
         )
         .where(
