@@ -144,3 +144,44 @@ async def test_a_changed_session_is_written(client, world):
     logout = await client.post("/logout", data={"_csrf_token": csrf_token_from(page.text)}, follow_redirects=False)
     assert logout.status_code in (302, 303)
     assert (await client.get("/account", follow_redirects=False)).status_code in (302, 303, 401)
+
+
+async def test_changes_reach_the_other_app_processes_over_redis() -> None:
+    """What one process commits, the others forget: the change travels on the live channels (Redis)."""
+    import asyncio
+    import os
+    import uuid
+
+    from council.accounts import viewer_cache
+    from council.settings import Settings
+    from web.live import channels_plugin, share_viewer_changes
+
+    settings = Settings(
+        redis_url=os.environ.get("COUNCIL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        redis_namespace=f"test-viewers-{uuid.uuid4().hex[:8]}",
+    )
+    here, there = ViewerCache(ttl_seconds=60), ViewerCache(ttl_seconds=60)
+    viewer_cache._caches.discard(there)  # as if in another process: only the channel can reach it
+    channels = [channels_plugin(settings), channels_plugin(settings)]
+    for plugin in channels:
+        await plugin._on_startup()
+    tasks = [
+        asyncio.create_task(share_viewer_changes(channels[0], here, settings.redis_namespace)),
+        asyncio.create_task(share_viewer_changes(channels[1], there, settings.redis_namespace)),
+    ]
+    try:
+        there.put(5, TODAY, Viewer(user_id=5, person_id=50), there.epoch)
+        await asyncio.sleep(0.5)  # both subscribed
+        assert here.on_forget is not None
+        here.on_forget(Changes(person_ids=frozenset({50})))  # what the commit hook calls
+        for _ in range(50):
+            if there.get(5, TODAY) is None:
+                break
+            await asyncio.sleep(0.1)
+        assert there.get(5, TODAY) is None
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for plugin in channels:
+            await plugin._on_shutdown()
