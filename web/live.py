@@ -20,7 +20,7 @@ from jinja2 import Environment
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.viewer_cache import Changes, ViewerCache
@@ -75,7 +75,8 @@ async def share_viewer_changes(channels: ChannelsPlugin, cache: ViewerCache, nam
 
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # Blocking: a burst waits a moment for a connection instead of failing with "Too many connections".
+        redis = Redis(connection_pool=BlockingConnectionPool.from_url(settings.redis_url, max_connections=32))
         backend: Any = RedisChannelsPubSubBackend(redis=redis, key_prefix=f"{settings.redis_namespace}-live")
     else:
         backend = MemoryChannelsBackend()

@@ -12,6 +12,7 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.types import Message, ScopeSession
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from council.settings import Settings
 from web.oparl.urls import OPARL_PATHS
@@ -21,6 +22,8 @@ ROTATE = "_rotate_session_id"
 RENEWED_AT = "_renewed_at"
 _NEW_ID = "council.new_session_id"
 _LOADED = "council.loaded_session"
+# Connections per app process to Redis for sessions; a request holds one for a single command.
+REDIS_SESSION_CONNECTIONS = 64
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -102,5 +105,14 @@ def session_config(settings: Settings) -> SessionConfig:
 def session_store(settings: Settings) -> Store:
     """Redis when configured (several app processes share sessions), otherwise files under var/."""
     if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace=f"{settings.redis_namespace}-sessions")
+        # A blocking pool: a burst of requests (a vote storm) waits a moment for a connection; the default pool
+        # answered the request beyond its limit with "Too many connections" (500).
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=REDIS_SESSION_CONNECTIONS, timeout=20, decode_responses=False
+        )
+        return RedisStore(
+            redis=Redis(connection_pool=pool),
+            namespace=f"{settings.redis_namespace}-sessions",
+            handle_client_shutdown=True,
+        )
     return FileStore(path=settings.var_dir / "sessions", create_directories=True)
