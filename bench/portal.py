@@ -7,7 +7,10 @@
 Starts `council serve --demo` (uvicorn, one worker) in a subprocess with COUNCIL_BENCH_HELLO=1, which mounts
 GET /bench/hello: the app's middleware and nothing else, the baseline. Then, for each page in turn, several
 concurrent clients request it for a fixed time: requests per second, p50 and p99 latency, and the ratio to the
-hello route's throughput measured in the same run. The SQL statements per page are counted in process
+hello route's throughput measured in the same run. Anonymous visitors are served from the page cache
+(web/page_cache.py) while nothing changes; `meeting_rendered` and `paper_rendered` ask for the same pages
+with a query string that differs every time, so each is rendered from the database: the cost after a change.
+The SQL statements per page are counted in process
 (council/querycount.py) on the same database, once per page. Prints one JSON line.
 """
 
@@ -26,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +101,20 @@ def _pages(base: str) -> dict[str, str]:
     }
 
 
-async def _load(base: str, path: str, clients: int, seconds: float) -> dict[str, float]:
+async def _load(base: str, path: str, clients: int, seconds: float, *, fresh: bool = False) -> dict[str, float]:
+    """`fresh`: every request asks for another query string, which the page ignores: none is served from the
+    page cache, each is rendered from the database (the cost of a page after a change, or of a rare one)."""
     latencies: list[float] = []
     errors = 0
     stop = time.perf_counter() + seconds
+    serial = iter(range(10**9))
 
     async def client() -> None:
         nonlocal errors
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             while time.perf_counter() < stop:
                 started = time.perf_counter()
-                response = await http.get(path)
+                response = await http.get(f"{path}?bench={next(serial)}" if fresh else path)
                 latencies.append(time.perf_counter() - started)
                 errors += response.status_code != 200
 
@@ -125,8 +132,9 @@ async def _load(base: str, path: str, clients: int, seconds: float) -> dict[str,
 
 
 async def _queries(env: dict[str, str], pages: dict[str, str]) -> dict[str, int]:
-    """SQL statements per page, counted in process against the served database (after one warm-up request)."""
-    app = create_app(load_settings(env))
+    """SQL statements per page as rendered (page cache off), counted in process against the served database
+    (after one warm-up request)."""
+    app = create_app(replace(load_settings(env), page_cache_seconds=0))
     counts = {}
     async with LifespanManager(app, startup_timeout=60):  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
@@ -178,6 +186,10 @@ def main() -> None:
                 for name, path in pages.items():
                     asyncio.run(_load(base, path, args.clients, 1.0))  # warm-up
                     results[name] = asyncio.run(_load(base, path, args.clients, args.seconds))
+                for name in ("meeting", "paper"):
+                    results[f"{name}_rendered"] = asyncio.run(
+                        _load(base, pages[name], args.clients, args.seconds, fresh=True)
+                    )
             queries = asyncio.run(_queries(env, pages))
         finally:
             if database is not None:
@@ -190,7 +202,10 @@ def main() -> None:
         "clients": args.clients,
         "seconds_per_page": args.seconds,
         "pages": pages,
-        **{name: {**figure, "sql_queries": queries[name]} for name, figure in results.items()},
+        **{
+            name: {**figure, "sql_queries": queries.get(name.removesuffix("_rendered"))}
+            for name, figure in results.items()
+        },
         "ratio_to_hello": {name: round(r["rps"] / hello, 3) for name, r in results.items() if name != "hello"},
     }
     print(json.dumps(figures, ensure_ascii=False))

@@ -42,6 +42,8 @@ class Settings:
     # COUNCIL_BENCH_HELLO=1 mounts GET /bench/hello, a bare route without database or templates: the baseline of
     # bench/portal.py. Off everywhere else.
     bench_hello: bool = False
+    # Anonymous visitors' public pages are kept rendered this long at most (0: off); see web/page_cache.py.
+    page_cache_seconds: float = 30.0
     # Outgoing mail (invitations). Without a host, mails are written as .eml files to ``mail_directory``.
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -56,6 +58,8 @@ class Settings:
     media_turn_secret: str = ""
     media_turn_ttl_seconds: int = 3600
     media_video_slots: int = 4
+    # Anonymous listeners of a meeting's public stream (when the chair allows it), at most this many per room.
+    media_max_listeners: int = 50
     # Gather the relay's ICE host candidates only on these addresses (e.g. 127.0.0.1 in tests); empty: all.
     media_host_addresses: tuple[str, ...] = ()
 
@@ -149,6 +153,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         accessibility_contact=get("ACCESSIBILITY_CONTACT"),
         bench_hello=get("BENCH_HELLO", "0") == "1",
+        page_cache_seconds=_seconds(get("PAGE_CACHE_SECONDS", "30"), "PAGE_CACHE_SECONDS"),
         smtp_host=get("SMTP_HOST"),
         smtp_port=_positive(_int(get("SMTP_PORT", "587"), "SMTP_PORT"), "SMTP_PORT"),
         smtp_user=get("SMTP_USER"),
@@ -165,6 +170,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             _int(get("MEDIA_TURN_TTL_SECONDS", "3600"), "MEDIA_TURN_TTL_SECONDS"), "MEDIA_TURN_TTL_SECONDS"
         ),
         media_video_slots=_int(get("MEDIA_VIDEO_SLOTS", "4"), "MEDIA_VIDEO_SLOTS"),
+        media_max_listeners=_positive(
+            _int(get("MEDIA_MAX_LISTENERS", "50"), "MEDIA_MAX_LISTENERS"), "MEDIA_MAX_LISTENERS"
+        ),
         media_host_addresses=_list(get("MEDIA_HOST_ADDRESSES")),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol
 
 Kind = Literal["audio", "video"]
@@ -28,6 +29,7 @@ class TrackInfo:
     mid: str
     kind: Kind
     source: str | None
+    screen: bool = False  # the room's screen share, not a camera
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class TracksChanged:
 class ParticipantGone:
     participant: str
     reason: str = field(default="left")
+
+
+@dataclass(frozen=True)
+class RecordedFile:
+    """One participant's recorded audio (a participant who left and came back has several)."""
+
+    participant: str
+    path: Path
 
 
 MediaEvent = RenegotiationNeeded | TracksChanged | ParticipantGone
@@ -83,8 +93,29 @@ class MediaBackend(Protocol):
 
     async def close_room(self, room_id: str) -> None: ...
 
+    def share_screen(self, room_id: str, participant: str, mid: str) -> None:
+        """The participant's video track `mid` (offered before or after this call) is the room's screen share,
+        forwarded to every other participant. ScreenBusy while someone else shares."""
+        ...
+
+    def stop_screen(self, room_id: str, participant: str | None = None) -> str | None:
+        """End the screen share (only `participant`'s, if given); who was sharing, or None."""
+        ...
+
+    def screen_owner(self, room_id: str) -> str | None: ...
+
+    def start_recording(self, room_id: str, directory: Path) -> None: ...
+
+    def stop_recording(self, room_id: str) -> list[RecordedFile]: ...
+
+    def recording(self, room_id: str) -> bool: ...
+
     async def close(self) -> None: ...
 
 
 class MediaError(Exception):
     """A request the media engine cannot follow (unknown participant, bad SDP, wrong order)."""
+
+
+class ScreenBusy(MediaError):
+    """Someone else is sharing their screen: one screen share at a time."""

@@ -106,6 +106,9 @@ class Bot:
     received: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
     arrivals: list[tuple[float, bytes]] = field(default_factory=list)
     video_frames: list[tuple[int, int]] = field(default_factory=list)
+    # the same frames by the receiving track's mid, so a test can tell a screen share from a camera
+    frames_by_mid: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    screen_track: MediaStreamTrack | None = None
     first_media_at: float | None = None
     decode_video: bool = True
     sequence_numbers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -125,6 +128,14 @@ class Bot:
     async def publish_offer(self) -> str:
         await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())
         return self.publish_pc.localDescription.sdp
+
+    async def share_screen(self, width: int = 320, height: int = 180) -> tuple[str, str]:
+        """Add a second video track (the "screen", bigger than the camera) and offer it: (its mid, the offer)."""
+        self.screen_track = SmallVideoTrack(width, height)
+        transceiver = self.publish_pc.addTransceiver(self.screen_track, direction="sendonly")
+        await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())
+        assert transceiver.mid is not None
+        return transceiver.mid, self.publish_pc.localDescription.sdp
 
     async def accept_answer(self, sdp: str) -> None:
         await self.publish_pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
@@ -156,13 +167,15 @@ class Bot:
 
             tap_receiver(transceiver.receiver, count)
         else:
-            self._tasks.append(asyncio.ensure_future(self._read_video(track)))
+            self._tasks.append(asyncio.ensure_future(self._read_video(track, transceiver.mid or "")))
 
-    async def _read_video(self, track: MediaStreamTrack) -> None:
+    async def _read_video(self, track: MediaStreamTrack, mid: str) -> None:
         try:
             while True:
                 frame = await track.recv()
-                self.video_frames.append((frame.width, frame.height))  # type: ignore[union-attr]
+                size = (frame.width, frame.height)  # type: ignore[union-attr]
+                self.video_frames.append(size)
+                self.frames_by_mid[mid].append(size)
         except Exception:  # noqa: S110 - the track ends when the connection closes
             pass
 
@@ -182,6 +195,7 @@ class LocalRoom:
         self.bots: dict[str, Bot] = {}
         self.events: asyncio.Queue[Any] = asyncio.Queue()
         self.tracks: dict[str, dict[str, str | None]] = defaultdict(dict)
+        self.screens: dict[str, set[str]] = defaultdict(set)  # per bot: the mids that carry the screen share
         self.offers: dict[str, int] = defaultdict(int)
         relay.create_room(room_id, self.events.put_nowait)
         self._pump = asyncio.ensure_future(self._run())
@@ -194,6 +208,16 @@ class LocalRoom:
         answer = await self.relay.publish(self.room_id, bot.name, await bot.publish_offer())
         await bot.accept_answer(answer)
 
+    async def share_screen(self, bot: Bot) -> None:
+        """The bot announces its new screen track, then offers it (the order the browser uses)."""
+        mid, offer = await bot.share_screen()
+        self.relay.share_screen(self.room_id, bot.name, mid)
+        await bot.accept_answer(await self.relay.publish(self.room_id, bot.name, offer))
+
+    def _note_tracks(self, bot: Bot, tracks: Any) -> None:
+        self.tracks[bot.name] = {t.mid: t.source for t in tracks}
+        self.screens[bot.name] = {t.mid for t in tracks if t.screen}
+
     async def _run(self) -> None:
         from media.backend import RenegotiationNeeded, TracksChanged
 
@@ -203,7 +227,7 @@ class LocalRoom:
             if bot is None:
                 continue
             if isinstance(event, TracksChanged):
-                self.tracks[bot.name] = {t.mid: t.source for t in event.tracks}
+                self._note_tracks(bot, event.tracks)
             if not isinstance(event, RenegotiationNeeded):
                 continue
             offer = await self.relay.subscribe_offer(self.room_id, bot.name)
@@ -211,7 +235,7 @@ class LocalRoom:
                 continue
             sdp, tracks = offer
             self.offers[bot.name] += 1
-            self.tracks[bot.name] = {t.mid: t.source for t in tracks}
+            self._note_tracks(bot, tracks)
             await self.relay.subscribe_answer(self.room_id, bot.name, await bot.answer_subscription(sdp))
 
     async def close(self) -> None:

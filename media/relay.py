@@ -29,8 +29,10 @@ from media.backend import (
     Kind,
     MediaError,
     ParticipantGone,
+    RecordedFile,
     RenegotiationNeeded,
     Rights,
+    ScreenBusy,
     TrackInfo,
     TracksChanged,
 )
@@ -115,9 +117,18 @@ class AiortcRelay:
                 continue
             p.tapped.add(id(receiver))
             kind = transceiver.kind
-            p.receivers[kind] = receiver
+            mid = transceiver.mid or ""
             transceiver.setCodecPreferences(_preferred_codecs(kind))
-            tap_receiver(receiver, self._tap(room, p, kind))
+            track = kind
+            if kind == "video" and (mid == p.screen_mid or "video" in p.receivers):
+                # a second video track is a screen share: forwarded only while announced as the room's screen
+                track = "screen"
+                p.screen_receivers[mid] = receiver
+            else:
+                p.receivers[kind] = receiver
+                if kind == "video":
+                    p.camera_mid = mid
+            tap_receiver(receiver, self._tap(room, p, track, mid))
         answer = await p.publish_pc.createAnswer()
         await p.publish_pc.setLocalDescription(answer)
         self._reconcile(room)
@@ -155,7 +166,7 @@ class AiortcRelay:
         p.offered = False
         for forwarder in p.forwarders:
             if forwarder.source is not None:
-                self._ask_keyframe(room, forwarder.source)
+                self._ask_keyframe(room, forwarder.source, forwarder.track)
         if p.offer_pending:
             p.offer_pending = False
             room.listener(RenegotiationNeeded(participant))
@@ -186,6 +197,8 @@ class AiortcRelay:
         if room is None or participant not in room.participants:
             return
         p = room.participants.pop(participant)
+        if room.screen == participant:
+            room.screen = None
         recorder = room.recorders.pop(participant, None)
         if recorder is not None:
             recorder.close()
@@ -232,24 +245,28 @@ class AiortcRelay:
             p.ingress.clear()
 
     def tracks(self, p: Participant) -> tuple[TrackInfo, ...]:
-        return tuple(TrackInfo(f.transceiver_mid or "", f.kind, f.source) for f in p.forwarders)
+        return tuple(TrackInfo(f.transceiver_mid or "", f.kind, f.source, f.screen) for f in p.forwarders)
 
     # --- forwarding ----------------------------------------------------------------------------------------------
 
-    def _tap(self, room: Room, p: Participant, kind: str) -> PacketTap:
+    def _tap(self, room: Room, p: Participant, track: str, mid: str) -> PacketTap:
+        """`track` is audio, video (the camera) or screen (forwarded only while it is the room's screen share)."""
+        kind = "audio" if track == "audio" else "video"
         allowed = p.rights.publish_audio if kind == "audio" else p.rights.publish_video
         expected_mime = CODECS[kind]
 
         async def forward(packet: RtpPacket, codec: RTCRtpCodecParameters) -> None:
             mime = codec.mimeType.lower()
-            if not allowed or kind in p.muted or mime != expected_mime:
+            if not allowed or track in p.muted or mime != expected_mime:
                 return
-            if kind not in p.ssrcs:
-                p.ssrcs[kind] = packet.ssrc
-                p.first_media[kind] = time.monotonic()
+            if track == "screen" and (room.screen != p.id or p.screen_mid != mid):
+                return
+            if track not in p.ssrcs:
+                p.ssrcs[track] = packet.ssrc
+                p.first_media[track] = time.monotonic()
                 self._reconcile(room)
-            p.ssrcs[kind] = packet.ssrc
-            _count_ingress(p.ingress, kind, packet.sequence_number)
+            p.ssrcs[track] = packet.ssrc
+            _count_ingress(p.ingress, track, packet.sequence_number)
             level = packet.extensions.audio_level
             if kind == "audio" and level is not None:
                 p.loudness = rewrite.smooth(p.loudness, rewrite.loudness(level[1]))
@@ -257,7 +274,7 @@ class AiortcRelay:
                 self._record(room, p.id, packet)
             ntp = _ntp_now()
             step = 960 if kind == "audio" else 3000
-            for forwarder in room.routes.get((p.id, kind), ()):
+            for forwarder in room.routes.get((p.id, track), ()):
                 seq, ts = forwarder.rewriter.rewrite(p.id, packet.sequence_number, packet.timestamp, step)
                 if await forwarder.out.forward(packet, mime, seq, ts, ntp):
                     self.forwarded_packets += 1
@@ -265,37 +282,92 @@ class AiortcRelay:
         return forward
 
     def start_recording(self, room_id: str, directory: Path) -> None:
-        """Copy every participant's Opus packets into `directory/<participant>.opus` until stopped."""
+        """Copy every participant's Opus packets into `directory/<participant>.opus` until stopped (one who
+        leaves and comes back continues in `<participant>-2.opus`)."""
         room = self._room(room_id)
         directory.mkdir(parents=True, exist_ok=True)
         room.recording_dir = directory
 
-    def stop_recording(self, room_id: str) -> list[Path]:
+    def stop_recording(self, room_id: str) -> list[RecordedFile]:
+        """Every file written since the start, also of those who have left meanwhile."""
         room = self._room(room_id)
-        files = [Path(writer.file.name) for writer in room.recorders.values()]
         for writer in room.recorders.values():
             writer.close()
         room.recorders.clear()
         room.recording_dir = None
+        files, room.recorded = room.recorded, []
         return files
+
+    def recording(self, room_id: str) -> bool:
+        room = self.rooms.get(room_id)
+        return room is not None and room.recording_dir is not None
 
     def _record(self, room: Room, participant: str, packet: RtpPacket) -> None:
         writer = room.recorders.get(participant)
         if writer is None and room.recording_dir is not None:
             path = room.recording_dir / f"{participant}.opus"
-            writer = room.recorders[participant] = OggOpusWriter(path, serial=zlib.crc32(participant.encode()))
+            number = 1
+            while path.exists():
+                number += 1
+                path = room.recording_dir / f"{participant}-{number}.opus"
+            writer = room.recorders[participant] = OggOpusWriter(path, serial=zlib.crc32(path.name.encode()))
+            room.recorded.append(RecordedFile(participant, path))
         if writer is not None:
             writer.write(packet.payload, packet.timestamp)
 
-    def _ask_keyframe(self, room: Room, source: str) -> None:
+    # --- screen sharing ------------------------------------------------------------------------------------------
+
+    def share_screen(self, room_id: str, participant: str, mid: str) -> None:
+        room = self._room(room_id)
+        p = self._participant(room, participant)
+        if not p.rights.publish_video:
+            raise MediaError("no right to send video")
+        if room.screen is not None and room.screen != participant:
+            raise ScreenBusy("someone else is sharing their screen")
+        if not mid or mid == p.camera_mid:
+            raise MediaError("that track is not a screen share")
+        if p.screen_mid != mid:
+            p.ssrcs.pop("screen", None)
+        p.screen_mid = mid
+        room.screen = participant
+        self._reconcile(room)
+
+    def stop_screen(self, room_id: str, participant: str | None = None) -> str | None:
+        room = self._room(room_id)
+        owner = room.screen
+        if owner is None or (participant is not None and participant != owner):
+            return None
+        room.screen = None
+        p = room.participants.get(owner)
+        if p is not None:
+            p.screen_mid = None
+            p.ssrcs.pop("screen", None)
+        self._reconcile(room)
+        return owner
+
+    def screen_owner(self, room_id: str) -> str | None:
+        room = self.rooms.get(room_id)
+        return room.screen if room is not None else None
+
+    def _screen_source(self, room: Room) -> str | None:
+        """The sharer, once their screen track has been offered."""
+        p = room.participants.get(room.screen or "")
+        if p is None or p.screen_mid is None or p.screen_mid not in p.screen_receivers:
+            return None
+        return p.id
+
+    def _ask_keyframe(self, room: Room, source: str, track: str = "video") -> None:
         p = room.participants.get(source)
-        if p is None or "video" not in p.receivers or "video" not in p.ssrcs:
+        if p is None or track == "audio":
+            return
+        receiver = p.screen_receivers.get(p.screen_mid or "") if track == "screen" else p.receivers.get("video")
+        if receiver is None or track not in p.ssrcs:
             return
         now = time.monotonic()
-        if now - p.last_keyframe_request < KEYFRAME_INTERVAL_S:
+        if now - p.last_keyframe_request.get(track, 0.0) < KEYFRAME_INTERVAL_S:
             return
-        p.last_keyframe_request = now
-        self._spawn(request_keyframe(p.receivers["video"], p.ssrcs["video"]))
+        p.last_keyframe_request[track] = now
+        self._spawn(request_keyframe(receiver, p.ssrcs[track]))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -314,21 +386,23 @@ class AiortcRelay:
             room.video_slots + 1,
             room.video_choice,
         )
+        screen = self._screen_source(room)
         for listener in room.participants.values():
             wanted_audio = [pid for pid in audio_sources if pid != listener.id]
             wanted_video = [pid for pid in room.video_choice if pid != listener.id][: room.video_slots]
             added = self._assign(room, listener, "audio", wanted_audio)
             added |= self._assign(room, listener, "video", wanted_video)
+            added |= self._assign_screen(room, listener, screen if screen != listener.id else None)
             if added:
                 room.listener(RenegotiationNeeded(listener.id))
         room.routes = {}
         for listener in room.participants.values():
             for forwarder in listener.forwarders:
                 if forwarder.source is not None:
-                    room.routes.setdefault((forwarder.source, forwarder.kind), []).append(forwarder)
+                    room.routes.setdefault((forwarder.source, forwarder.track), []).append(forwarder)
 
     def _assign(self, room: Room, listener: Participant, kind: Kind, wanted: list[str]) -> bool:
-        forwarders = [f for f in listener.forwarders if f.kind == kind]
+        forwarders = [f for f in listener.forwarders if f.kind == kind and not f.screen]
         changed = False
         for forwarder in forwarders:
             if forwarder.source is not None and forwarder.source not in wanted:
@@ -347,21 +421,39 @@ class AiortcRelay:
             free.source = source
             changed = True
             if kind == "video":
-                self._ask_keyframe(room, source)
+                self._ask_keyframe(room, source, "video")
         if changed and not added and any(f.transceiver_mid for f in forwarders):
             room.listener(TracksChanged(listener.id, self.tracks(listener)))
         return added
 
-    def _add_forwarder(self, room: Room, listener: Participant, kind: Kind) -> Forwarder:
+    def _assign_screen(self, room: Room, listener: Participant, wanted: str | None) -> bool:
+        """The screen share has a video slot of its own beside the cameras; it is added on the first share."""
+        forwarder = next((f for f in listener.forwarders if f.screen), None)
+        added = False
+        if forwarder is None:
+            if wanted is None:
+                return False
+            forwarder = self._add_forwarder(room, listener, "video", screen=True)
+            added = True
+        if forwarder.source == wanted:
+            return added
+        forwarder.source = wanted
+        if wanted is not None:
+            self._ask_keyframe(room, wanted, "screen")
+        if not added and forwarder.transceiver_mid:
+            room.listener(TracksChanged(listener.id, self.tracks(listener)))
+        return added
+
+    def _add_forwarder(self, room: Room, listener: Participant, kind: Kind, screen: bool = False) -> Forwarder:
         transceiver = listener.subscribe_pc.addTransceiver(kind, direction="sendonly")
         transceiver.setCodecPreferences(_preferred_codecs(kind))
         forwarder: Forwarder
 
         def keyframe_request() -> None:
             if forwarder.source is not None:
-                self._ask_keyframe(room, forwarder.source)
+                self._ask_keyframe(room, forwarder.source, forwarder.track)
 
-        forwarder = Forwarder(kind, ForwardingSender(transceiver.sender, keyframe_request))
+        forwarder = Forwarder(kind, ForwardingSender(transceiver.sender, keyframe_request), screen=screen)
         listener.forwarders.append(forwarder)
         return forwarder
 

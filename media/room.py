@@ -9,7 +9,7 @@ from pathlib import Path
 from aiortc import RTCPeerConnection, RTCRtpReceiver
 
 from media import rewrite
-from media.backend import EventListener, Kind, Rights
+from media.backend import EventListener, Kind, RecordedFile, Rights
 from media.hooks import ForwardingSender
 from media.recording import OggOpusWriter
 
@@ -21,6 +21,12 @@ class Forwarder:
     transceiver_mid: str | None = None
     source: str | None = None
     rewriter: rewrite.StreamRewriter = field(default_factory=rewrite.StreamRewriter)
+    screen: bool = False  # carries the room's screen share (a video slot of its own, never a camera)
+
+    @property
+    def track(self) -> str:
+        """The publisher's track it carries: audio, video (camera) or screen."""
+        return "screen" if self.screen else self.kind
 
 
 @dataclass
@@ -37,7 +43,11 @@ class Participant:
     offered: bool = False
     offer_pending: bool = False
     tapped: set[int] = field(default_factory=set)
-    last_keyframe_request: float = 0.0
+    last_keyframe_request: dict[str, float] = field(default_factory=dict)
+    camera_mid: str | None = None
+    # the video track announced as screen share, and every extra video track offered (one of them is the screen)
+    screen_mid: str | None = None
+    screen_receivers: dict[str, RTCRtpReceiver] = field(default_factory=dict)
     first_media: dict[str, float] = field(default_factory=dict)
     # per kind: packets received, highest extended sequence number, first one (RTP loss as RFC 3550 counts it)
     ingress: dict[str, list[int]] = field(default_factory=dict)
@@ -53,4 +63,6 @@ class Room:
     video_choice: list[str] = field(default_factory=list)
     recording_dir: Path | None = None
     recorders: dict[str, OggOpusWriter] = field(default_factory=dict)
+    recorded: list[RecordedFile] = field(default_factory=list)
+    screen: str | None = None  # who shares their screen
     speaker_task: asyncio.Task[None] | None = None

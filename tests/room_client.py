@@ -68,28 +68,34 @@ class RoomClient:
                 self.seen.append(message)
                 if message["type"] == kind:
                     return dict(message)
-                if message["type"] in ("offer", "tracks", "error", "muted_by_chair"):
+                if message["type"] in ("offer", "tracks", "error", "muted_by_chair", "lobby", "held", "joined"):
                     self.backlog.append(message)
 
         return await asyncio.wait_for(wait(), seconds)
 
 
 @contextlib.asynccontextmanager
-async def room_client(base: str, meeting_id: int, username: str | None) -> AsyncIterator[RoomClient]:
+async def room_client(base: str, meeting_id: int, username: str | None, query: str = "") -> AsyncIterator[RoomClient]:
+    """`query` (e.g. ``?guest=TOKEN``) lets a guest in by the signed link of an invitation."""
     cookie = await session_cookie(base, username)
     headers = {"Cookie": cookie} if cookie else {}
     async with connect(
-        f"ws://{base}/meetings/{meeting_id}/room/ws", additional_headers=headers, open_timeout=WAIT, close_timeout=5
+        f"ws://{base}/meetings/{meeting_id}/room/ws{query}",
+        additional_headers=headers,
+        open_timeout=WAIT,
+        close_timeout=5,
     ) as ws:
         yield RoomClient(ws)
 
 
-async def close_code(base: str, meeting_id: int, username: str | None, origin: str | None = None) -> tuple[int, str]:
+async def close_code(
+    base: str, meeting_id: int, username: str | None, origin: str | None = None, query: str = ""
+) -> tuple[int, str]:
     cookie = await session_cookie(base, username)
     headers = {"Cookie": cookie} if cookie else {}
     if origin:
         headers["Origin"] = origin
-    async with connect(f"ws://{base}/meetings/{meeting_id}/room/ws", additional_headers=headers) as ws:
+    async with connect(f"ws://{base}/meetings/{meeting_id}/room/ws{query}", additional_headers=headers) as ws:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(ws.recv(), WAIT)
         await asyncio.wait_for(ws.wait_closed(), WAIT)

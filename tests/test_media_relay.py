@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from media.backend import ScreenBusy
 from media.bots import Bot, LocalRoom, opus_tone
 from media.hooks import restrict_host_addresses
 from media.relay import AiortcRelay
@@ -99,7 +100,7 @@ async def test_recording_copies_each_speakers_packets_into_ogg(loopback_only, tm
     finally:
         await room.close()
         await relay.close()
-    assert sorted(f.name for f in files) == ["anna.opus", "bernd.opus"]
+    assert sorted((f.participant, f.path.name) for f in files) == [("anna", "anna.opus"), ("bernd", "bernd.opus")]
     for name, payloads in tones.items():
         with av.open(str(tmp_path / f"{name}.opus")) as container:
             recorded = [bytes(p) for p in container.demux(audio=0) if p.size]
@@ -133,3 +134,58 @@ async def test_a_listeners_keyframe_request_reaches_the_camera(loopback_only):
     finally:
         await room.close()
         await relay.close()
+
+
+async def test_a_screen_share_reaches_everyone_else_beside_the_cameras(loopback_only):
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m4")
+    anna = Bot("anna", opus_tone(440), video=True)
+    bernd = Bot("bernd", opus_tone(660), video=True)
+    cem = Bot("cem", opus_tone(880))
+    try:
+        for bot in (anna, bernd, cem):
+            await room.join(bot)
+        await room.share_screen(anna)
+        assert relay.screen_owner("m4") == "anna"
+
+        def screen_frames(name: str) -> list[tuple[int, int]]:
+            bot = {"anna": anna, "bernd": bernd, "cem": cem}[name]
+            return [f for mid in room.screens[name] for f in bot.frames_by_mid.get(mid, [])]
+
+        assert await _wait_until(lambda: len(screen_frames("bernd")) > 5 and len(screen_frames("cem")) > 5, 40)
+        for name in ("bernd", "cem"):
+            [mid] = room.screens[name]
+            assert room.tracks[name][mid] == "anna"
+            assert set(screen_frames(name)) == {(320, 180)}, "the screen slot carries the screen, not a camera"
+        # the one camera slot still shows a camera beside the share
+        assert await _wait_until(lambda: (160, 120) in cem.video_frames, 20)
+        assert not room.screens["anna"] or not screen_frames("anna"), "the sharer is not sent her own screen"
+
+        # one screen share at a time; the chair's stop frees the slot for the next one
+        mid, offer = await bernd.share_screen()
+        with pytest.raises(ScreenBusy):
+            relay.share_screen("m4", "bernd", mid)
+        await bernd.accept_answer(await relay.publish("m4", "bernd", offer))
+        assert relay.stop_screen("m4") == "anna"
+        assert relay.screen_owner("m4") is None
+        await asyncio.sleep(0.5)
+        before = len(screen_frames("cem"))
+        await asyncio.sleep(1.0)
+        assert len(screen_frames("cem")) <= before + 1, "a stopped share is no longer forwarded"
+        relay.share_screen("m4", "bernd", mid)
+
+        def cem_sees_bernds_screen() -> bool:
+            [slot] = room.screens["cem"]
+            return room.tracks["cem"].get(slot) == "bernd"
+
+        assert await _wait_until(cem_sees_bernds_screen, 10)
+        count = len(cem.frames_by_mid[next(iter(room.screens["cem"]))])
+        assert await _wait_until(lambda: len(cem.frames_by_mid[next(iter(room.screens["cem"]))]) > count + 5, 20)
+        # the sharer leaving ends the share
+        await relay.remove("m4", "bernd")
+        assert relay.screen_owner("m4") is None
+    finally:
+        await room.close()
+        await relay.close()
+        for bot in (anna, bernd, cem):
+            await bot.close()

@@ -22,6 +22,8 @@ SECRETARIAT_ONLY = {**ADMIN_ONLY, "secretariat": 200}
 SECRETARIAT_ONLY_CONFIDENTIAL = {**SECRETARIAT_ONLY, "other_committee_member": 404}
 # The committee's members (deputies too) and the secretariat: the members' invitation and packet.
 COMMITTEE_MEMBERS = {**LOGGED_IN, "other_committee_member": 403}
+# Who leads the committee's meeting room: its chair and the secretariat.
+ROOM_LEADERS = {**ADMIN_ONLY, "secretariat": 200, "chair": 200}
 
 GET_ROUTES = [
     ("/", PUBLIC),
@@ -86,6 +88,9 @@ GET_ROUTES = [
     # explains that there is no room and no one gets ICE servers for it (tests/test_meeting_room.py: online).
     ("/meetings/{next_meeting}/room", {**LOGGED_IN, "other_committee_member": 403}),
     ("/meetings/{next_meeting}/room/ice", {**{persona: 403 for persona in PUBLIC}, "visitor": 303}),
+    # Guest links for the room: the chair and the secretariat (tests/test_room_access.py: the links themselves).
+    ("/meetings/{next_meeting}/room/guests", ROOM_LEADERS),
+    ("/meetings/{next_meeting}/room/guest?token=forged.token", {persona: 403 for persona in PUBLIC}),
 ]
 
 
@@ -149,6 +154,8 @@ POST_ROUTES = [
     ("/papers/{public_paper}/consultations/{public_step}", SECRETARIAT_ONLY, 400),
     ("/papers/{public_paper}/consultations/{public_step}/move", SECRETARIAT_ONLY, 400),
     ("/papers/{public_paper}/consultations/{public_step}/remove", SECRETARIAT_ONLY, 400),
+    ("/meetings/{next_meeting}/room/guests", ROOM_LEADERS, 400),
+    ("/meetings/{next_meeting}/room/guests/abc/revoke", ROOM_LEADERS, 303),
 ]
 
 

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from council.accounts.viewer_cache import ViewerCache
 from council.audit.sealing import seal_periodically
+from council.changes import database_key
 from council.db import create_engine, session_factory
+from council.files.storage import FileStorage
 from council.settings import Settings, load_settings
 from media.hooks import restrict_host_addresses
 from media.relay import AiortcRelay
@@ -55,7 +57,9 @@ from web.errors import EXCEPTION_HANDLERS
 from web.live import LiveBroadcaster, channels_plugin, share_viewer_changes
 from web.oparl.controllers import OParlController
 from web.oparl.cors import OParlCorsMiddleware
+from web.page_cache import PageCacheMiddleware, PageStore, relaying_changes
 from web.room_hub import RoomHub
+from web.room_recording import RoomRecorder
 from web.security_headers import SecurityHeadersMiddleware
 from web.sessions import session_config, session_store
 from web.templating import build_environment, template_config
@@ -81,6 +85,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     sessions = session_factory(engine)
     templates = template_config()
     viewer_cache = ViewerCache(ttl_seconds=settings.viewer_cache_seconds)
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    database = database_key(engine.url)
+    pages = PageStore(settings.page_cache_seconds)
 
     @asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
@@ -99,9 +111,25 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
         relay = AiortcRelay(video_slots=settings.media_video_slots)
-        app.state.room_hub = RoomHub(relay, sessions, broadcaster.publish, settings.media_reconnect_grace_seconds)
+        recorder = RoomRecorder(relay, sessions, FileStorage(settings.file_storage), settings.var_dir / "recordings")
+        app.state.room_hub = RoomHub(
+            relay,
+            sessions,
+            broadcaster.publish,
+            settings.media_reconnect_grace_seconds,
+            max_listeners=settings.media_max_listeners,
+            recorder=recorder,
+        )
+        # The room checks in members when the meeting opens and stops a recording when it closes.
+        broadcaster.listeners.append(app.state.room_hub.on_events)
+        broadcaster.listeners.append(app.state.room_hub.meeting_changed)
         try:
-            yield
+            async with contextlib.AsyncExitStack() as stack:
+                if settings.redis_url:
+                    await stack.enter_async_context(
+                        relaying_changes(channels, settings.redis_namespace, engine.sync_engine)
+                    )
+                yield
         finally:
             await app.state.room_hub.close()
             await relay.close()
@@ -160,17 +188,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             OParlCorsMiddleware,
             LanguageMiddleware(),
             session_config(settings).middleware,
+            PageCacheMiddleware(pages, database, csrf),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.secure_cookies,
-            cookie_httponly=True,
-            cookie_samesite="lax",
-        ),
+        csrf_config=csrf,
         stores={"sessions": session_store(settings)},
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "sessionmaker": sessions, VIEWER_CACHE: viewer_cache}),
+        state=State({"settings": settings, "sessionmaker": sessions, "page_store": pages, VIEWER_CACHE: viewer_cache}),
         # Room for one upload of the allowed size and the form around it; the upload itself is checked
         # against the limit and answered with the form and a message.
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,

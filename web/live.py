@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from jinja2 import Environment
@@ -106,6 +106,9 @@ class LiveBroadcaster:
         self._public: dict[int, tuple[float, LiveState]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Others in the process told of the domain events after their commit (the meeting room hub: check-in
+        # when a meeting opens, a recording stopped when it closes).
+        self.listeners: list[Callable[[list[DomainEvent]], Awaitable[None]]] = []
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._coalesce(), name="council-live-coalescer")
@@ -128,6 +131,11 @@ class LiveBroadcaster:
             self._dirty.discard(meeting_id)
             self._public.pop(meeting_id, None)  # the roll or the poll changed
             await self.push(meeting_id)
+        for listener in self.listeners:
+            try:
+                await listener(events)
+            except Exception:  # a listener's failure must not fail the request that committed
+                log.exception("event listener failed")
 
     async def _coalesce(self) -> None:
         while True:

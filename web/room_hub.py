@@ -15,9 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.viewer import Viewer
 from council.db import utcnow
-from council.events import DomainEvent, take_events
+from council.errors import NotFound, ValidationFailed
+from council.events import DomainEvent, EventKind, take_events
 from council.meetings.attendance import load_meeting
+from council.meetings.models import Meeting
 from council.meetings.presence import RoomRole, arrive, depart
+from council.meetings.room_access import counts_for_presence, waits_in_lobby
+from council.meetings.room_media import call_item
 from council.meetings.speakers import SpeakersList
 from media.backend import (
     MediaBackend,
@@ -25,18 +29,32 @@ from media.backend import (
     MediaEvent,
     ParticipantGone,
     RenegotiationNeeded,
-    Rights,
+    ScreenBusy,
     TrackInfo,
     TracksChanged,
 )
+from web.room_access import (
+    ACCESS_ACTIONS,
+    DEFAULT_MAX_LISTENERS,
+    AccessError,
+    GuestBook,
+    RoomAccessMixin,
+    RoomAccessState,
+    rights_for,
+)
+from web.room_recording import RecordingRefused, RoomRecorder
 
 log = logging.getLogger(__name__)
 
 CLOSE_REMOVED = 4000
 CLOSE_REPLACED = 4009
 MAX_MESSAGE_CHARS = 64_000
-CHAIR_ACTIONS = frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
-MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand"}) | CHAIR_ACTIONS
+CHAIR_ACTIONS = (
+    frozenset({"mute_participant", "remove", "lower_hands", "give_floor", "next_item", "previous_item"})
+    | frozenset({"recording", "stop_share"})
+    | ACCESS_ACTIONS
+)
+MESSAGE_TYPES = frozenset({"join", "leave", "offer", "answer", "candidate", "mute", "hand", "share"}) | CHAIR_ACTIONS
 
 
 class Connection(Protocol):
@@ -61,6 +79,9 @@ class Seat:
     joined: bool = False
     muted: dict[str, bool] = field(default_factory=lambda: {"audio": False, "video": False})
     departure: asyncio.Task[None] | None = None
+    admitted: bool = False  # a guest let in from the lobby (kept across a reconnect within the grace)
+    waiting: bool = False  # a guest in the lobby
+    held: bool = False  # a visitor without media while a non-public item is current
 
     @property
     def name(self) -> str:
@@ -73,22 +94,32 @@ class RoomSession:
     items: list[dict[str, Any]]
     seats: dict[str, Seat] = field(default_factory=dict)
     speakers: SpeakersList = field(default_factory=SpeakersList)
-    item_index: int = 0
+    current_item_id: int | None = None  # persisted as meeting.current_agenda_item_id
     events: asyncio.Queue[MediaEvent] = field(default_factory=asyncio.Queue)
     pump: asyncio.Task[None] | None = None
+    access: RoomAccessState = field(default_factory=RoomAccessState)
 
 
 Publish = Callable[[list[DomainEvent]], Awaitable[None]]
 
 
-class RoomHub:
+class RoomHub(RoomAccessMixin):
     def __init__(
-        self, backend: MediaBackend, sessions: async_sessionmaker[AsyncSession], publish: Publish, grace_seconds: float
+        self,
+        backend: MediaBackend,
+        sessions: async_sessionmaker[AsyncSession],
+        publish: Publish,
+        grace_seconds: float,
+        max_listeners: int = DEFAULT_MAX_LISTENERS,
+        recorder: RoomRecorder | None = None,
     ) -> None:
         self.backend = backend
         self.sessions = sessions
         self.publish = publish
         self.grace_seconds = grace_seconds
+        self.max_listeners = max_listeners
+        self.guests = GuestBook()
+        self.recorder = recorder
         self.rooms: dict[int, RoomSession] = {}
 
     # --- connections ---------------------------------------------------------------------------------------------
@@ -101,13 +132,16 @@ class RoomHub:
         role: RoomRole,
         leads: bool,
         conn: Connection,
+        key: str | None = None,
     ) -> Seat:
+        """`key` names the seat of those without a user id (guests: their link, visitors: a random one)."""
+        current_item_id = await self._stored_item(meeting_id) if meeting_id not in self.rooms else None
         room = self.rooms.get(meeting_id)
         if room is None:
-            room = self.rooms[meeting_id] = RoomSession(meeting_id, items)
+            room = self.rooms[meeting_id] = RoomSession(meeting_id, items, current_item_id=current_item_id)
             self.backend.create_room(str(meeting_id), room.events.put_nowait)
             room.pump = asyncio.create_task(self._pump(room), name=f"room-{meeting_id}")
-        key = f"u{viewer.user_id}"
+        key = key or f"u{viewer.user_id}"
         seat = room.seats.get(key)
         if seat is None:
             seat = room.seats[key] = Seat(key, viewer, role, leads)
@@ -120,7 +154,8 @@ class RoomHub:
             seat.departure.cancel()
             seat.departure = None
         seat.connection = conn
-        await conn.send({"type": "welcome", "you": key, "leads": leads, **self.state(room)})
+        welcome = {"type": "welcome", "you": key, "leads": leads, "role": role.value, **self.state_for(room, seat)}
+        await conn.send(welcome)
         return seat
 
     async def disconnect(self, meeting_id: int, seat: Seat, conn: Connection) -> None:
@@ -130,7 +165,7 @@ class RoomHub:
         seat.connection = None
         was_joined = seat.joined
         await self._leave_media(room, seat)
-        if was_joined:
+        if was_joined and seat.role is not RoomRole.VISITOR:
             left_at = utcnow()
             seat.departure = asyncio.create_task(self._depart_after_grace(room, seat, left_at))
         else:
@@ -144,10 +179,11 @@ class RoomHub:
             kind = _message_type(message)
             if kind in CHAIR_ACTIONS and not seat.leads:
                 raise SignalingError("forbidden", "Only the chair may do that.")
+            self.check_access(seat, kind, message)
             if kind not in ("join",) and not seat.joined:
                 raise SignalingError("out_of_order", "Join the room first.")
             await getattr(self, f"_on_{kind}")(room, seat, message)
-        except SignalingError as exc:
+        except (SignalingError, AccessError) as exc:
             await self._send(seat, {"type": "error", "code": exc.code, "message": str(exc), "about": _about(message)})
         except MediaError as exc:
             await self._send(seat, {"type": "error", "code": "media", "message": str(exc), "about": _about(message)})
@@ -157,10 +193,23 @@ class RoomHub:
     async def _on_join(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
         if seat.joined:
             raise SignalingError("out_of_order", "Already joined.")
-        await self.backend.admit(str(room.meeting_id), seat.key, Rights())
+        if waits_in_lobby(seat.role) and not seat.admitted:
+            await self.wait_in_lobby(room, seat)
+            return
+        await self._enter(room, seat)
+
+    async def _enter(self, room: RoomSession, seat: Seat) -> None:
+        if self.hold_on_entry(room, seat):
+            seat.held = True
+            await self._send(seat, {"type": "held"})
+            return
+        await self.backend.admit(str(room.meeting_id), seat.key, rights_for(seat.role))
         seat.joined = True
-        await self._presence(room, seat, arriving=True, at=utcnow())
-        await self._send(seat, {"type": "joined", "you": seat.key})
+        if self.recorder is not None:
+            self.recorder.note(room.meeting_id, seat.key, seat.name)
+        if counts_for_presence(seat.role):
+            await self._presence(room, seat, arriving=True, at=utcnow())
+        await self._send(seat, {"type": "joined", "you": seat.key, "listen_only": seat.role is RoomRole.VISITOR})
         await self.broadcast(room)
 
     async def _on_leave(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
@@ -214,6 +263,8 @@ class RoomHub:
         target = self._target(room, message)
         if target is seat:
             raise SignalingError("invalid", "Use leave to leave the room.")
+        if target.role is RoomRole.GUEST:  # a removed guest does not come back with the same link
+            self.guests.revoke(room.meeting_id, target.key[1:])
         await self._leave_media(room, target)
         await self._presence(room, target, arriving=False, at=utcnow())
         room.seats.pop(target.key, None)
@@ -232,12 +283,79 @@ class RoomHub:
         await self.broadcast(room)
 
     async def _on_next_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
-        room.item_index = min(room.item_index + 1, max(len(room.items) - 1, 0))
-        await self.broadcast(room)
+        await self._move_item(room, +1)
 
     async def _on_previous_item(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
-        room.item_index = max(room.item_index - 1, 0)
+        await self._move_item(room, -1)
+
+    # --- recording, screen sharing, the current item ---------------------------------------------------------
+
+    async def _on_recording(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        if self.recorder is None:
+            raise SignalingError("recording_not_allowed", "This server does not record.")
+        if message.get("on", True):
+            names = {s.key: s.name for s in room.seats.values()}
+            try:
+                await self.recorder.start(room.meeting_id, seat.viewer.user_id, names)
+            except RecordingRefused as exc:
+                raise SignalingError("recording_not_allowed", str(exc)) from None
+        else:
+            await self.recorder.stop(room.meeting_id)
         await self.broadcast(room)
+
+    async def _on_share(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        """`{"active": true, "mid": ...}` announces the video track (offered with the next offer, or already)
+        that is the screen; `{"active": false}` ends the share."""
+        if message.get("active", True):
+            try:
+                self.backend.share_screen(str(room.meeting_id), seat.key, _text(message, "mid"))
+            except ScreenBusy:
+                raise SignalingError("screen_busy", "Someone else is sharing their screen.") from None
+        else:
+            self.backend.stop_screen(str(room.meeting_id), seat.key)
+        await self.broadcast(room)
+
+    async def _on_stop_share(self, room: RoomSession, seat: Seat, message: dict[str, Any]) -> None:
+        owner = self.backend.stop_screen(str(room.meeting_id))
+        if owner is not None and owner in room.seats:
+            await self._send(room.seats[owner], {"type": "share_stopped"})
+        await self.broadcast(room)
+
+    async def _move_item(self, room: RoomSession, step: int) -> None:
+        ids = [item["id"] for item in room.items]
+        if not ids:
+            return
+        if room.current_item_id in ids:
+            index = min(max(ids.index(room.current_item_id) + step, 0), len(ids) - 1)
+        elif step > 0:
+            index = 0
+        else:
+            return
+        async with self.sessions() as session:
+            try:
+                await call_item(session, room.meeting_id, ids[index])
+            except (ValidationFailed, NotFound):
+                raise SignalingError("invalid", "That agenda item is gone.") from None
+            events = take_events(session)
+            await session.commit()
+        room.current_item_id = ids[index]
+        await self.sync_visitors(room)
+        await self.broadcast(room)
+        await self.publish(events)
+
+    async def _stored_item(self, meeting_id: int) -> int | None:
+        async with self.sessions() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            return meeting.current_agenda_item_id if meeting is not None else None
+
+    async def meeting_changed(self, events: list[DomainEvent]) -> None:
+        """Told of every committed change: a meeting that closes (or no longer allows it) stops its recording."""
+        if self.recorder is None:
+            return
+        for meeting_id in {e.meeting_id for e in events if e.kind is EventKind.MEETING_CHANGED}:
+            room = self.rooms.get(meeting_id)
+            if await self.recorder.stop_if_refused(meeting_id) and room is not None:
+                await self.broadcast(room)
 
     # --- state, presence, media events ---------------------------------------------------------------------------
 
@@ -257,13 +375,14 @@ class RoomHub:
             ],
             "speakers": list(room.speakers.waiting),
             "speaking": room.speakers.speaking,
-            "item": room.items[room.item_index] if room.items else None,
+            "item": next((item for item in room.items if item["id"] == room.current_item_id), None),
+            "recording": self.recorder is not None and self.recorder.running(room.meeting_id),
+            "screen": self.backend.screen_owner(str(room.meeting_id)),
         }
 
     async def broadcast(self, room: RoomSession) -> None:
-        message = {"type": "state", **self.state(room)}
         for seat in list(room.seats.values()):
-            await self._send(seat, message)
+            await self._send(seat, {"type": "state", **self.state_for(room, seat)})
 
     async def _send(self, seat: Seat, message: dict[str, Any]) -> None:
         if seat.connection is None:
@@ -328,6 +447,8 @@ class RoomHub:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.recorder is not None:
+                await self.recorder.stop(room.meeting_id)
             await self.backend.close_room(str(room.meeting_id))
         self.rooms.clear()
 
@@ -359,4 +480,4 @@ def _kind(message: dict[str, Any]) -> Any:
 
 
 def _tracks(tracks: tuple[TrackInfo, ...]) -> list[dict[str, Any]]:
-    return [{"mid": t.mid, "kind": t.kind, "source": t.source} for t in tracks]
+    return [{"mid": t.mid, "kind": t.kind, "source": t.source, "screen": t.screen} for t in tracks]

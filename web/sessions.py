@@ -64,6 +64,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
+        if not scope_session and not connection.cookies.get(self.config.key):
+            # An anonymous visitor with nothing to keep gets no session: no file or Redis key per page view,
+            # no cookie to renew on every response, and the page stays the same for every visitor (page cache).
+            return
         if isinstance(scope_session, dict) and scope_session.pop(ROTATE, False):
             old_id = connection.cookies.get(self.config.key)
             if old_id:

@@ -14,6 +14,7 @@ from council.errors import NotFound, PermissionDenied, ValidationFailed
 from council.files.inspection import inspect_pdf, safe_file_name
 from council.files.storage import FileStorage, note_new_blob
 from council.meetings.models import Meeting
+from council.meetings.room_media import is_recording, may_access_recordings
 from council.messages import N_
 from council.papers.models import Consultation, File, Paper
 from council.papers.service import may_see_confidential_paper, paper_visible
@@ -21,7 +22,8 @@ from council.papers.service import may_see_confidential_paper, paper_visible
 
 def file_visible(file: File, viewer: Viewer, meeting: Meeting | None = None) -> bool:
     """A paper's file follows its paper; a non-public file (or one of a confidential paper) only reaches those
-    who may see the paper's or meeting's non-public business."""
+    who may see the paper's or meeting's non-public business; a recording of the meeting room only the
+    secretariat and the chair."""
     if file.deleted:
         return False
     if file.paper is not None:
@@ -32,6 +34,8 @@ def file_visible(file: File, viewer: Viewer, meeting: Meeting | None = None) -> 
     if meeting is not None:
         if meeting.deleted:
             return False
+        if is_recording(file):
+            return may_access_recordings(viewer, meeting)
         return file.public or viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
     return file.public or viewer.is_secretariat(file.body_id)
 

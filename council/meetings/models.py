@@ -53,11 +53,19 @@ class Meeting(Record):
     invitation_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     # iCalendar SEQUENCE: counts the changes calendars must take over (council/meetings/calendar_sequence.py).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Digital and hybrid meetings: the secretariat allows the chair to record the room (participants are told).
+    recording_allowed: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The item the chair has called in the room; kept here so a restarted room and the public pages know it.
+    current_agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL", use_alter=True)
+    )
 
     organization: Mapped[Organization] = relationship()
     legislative_term: Mapped[LegislativeTerm] = relationship()
     location: Mapped[Location | None] = relationship()
-    agenda_items: Mapped[list[AgendaItem]] = relationship(back_populates="meeting", order_by="AgendaItem.position")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", foreign_keys="AgendaItem.meeting_id"
+    )
     attendances: Mapped[list[Attendance]] = relationship(back_populates="meeting")
 
     __table_args__ = (
@@ -123,7 +131,7 @@ class AgendaItem(Record):
     # "verwiesen an …": the organization the item was referred to.
     referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
 
-    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items", foreign_keys=[meeting_id])
     consultation: Mapped[Consultation | None] = relationship()
     referred_to: Mapped[Organization | None] = relationship(foreign_keys=[referred_to_id])
 

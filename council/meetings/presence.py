@@ -18,6 +18,8 @@ class RoomRole(enum.StrEnum):
     CHAIR = "chair"
     MEMBER = "member"
     SECRETARIAT = "secretariat"
+    GUEST = "guest"  # invited by a signed link (council.meetings.room_access), waits in the lobby
+    VISITOR = "visitor"  # anonymous listener of the public stream
 
 
 class RoomRefusal(enum.StrEnum):

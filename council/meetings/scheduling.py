@@ -40,6 +40,7 @@ class MeetingDraft:
     mode: MeetingMode
     location_id: int | None = None
     new_location: LocationDraft | None = None
+    recording_allowed: bool = False
 
 
 def may_schedule(viewer: Viewer, organization: Organization) -> bool:
@@ -78,7 +79,15 @@ def draft_problems(organization: Organization, draft: MeetingDraft) -> dict[str,
     errors = place_problems(organization, draft.mode, draft.location_id, draft.new_location)
     if draft.end is not None and draft.end < draft.start:
         errors["end"] = N_("Das Ende liegt vor dem Beginn.")
+    errors.update(recording_problems(draft.mode, draft.recording_allowed))
     return errors
+
+
+def recording_problems(mode: MeetingMode, recording_allowed: bool) -> dict[str, str]:
+    """Only the video room can be recorded: a meeting in person has none."""
+    if recording_allowed and mode is MeetingMode.IN_PERSON:
+        return {"recording_allowed": N_("Aufzeichnen lassen sich nur Video- und hybride Sitzungen.")}
+    return {}
 
 
 async def create_meeting(
@@ -104,6 +113,7 @@ async def create_meeting(
         mode=draft.mode,
         location_id=location_id,
         state=MeetingState.PLANNED,
+        recording_allowed=draft.recording_allowed,
     )
     session.add(meeting)
     await session.flush()
@@ -121,9 +131,15 @@ async def update_meeting(
     term = await term_on(session, organization, draft.start)
     if term.id != meeting.legislative_term_id:
         raise ValidationFailed({"start": N_("Eine Sitzung kann nicht in eine andere Wahlperiode verlegt werden.")})
-    before = {"start": meeting.start.isoformat(), "location": meeting.location_id, "mode": meeting.mode.value}
+    before = {
+        "start": meeting.start.isoformat(),
+        "location": meeting.location_id,
+        "mode": meeting.mode.value,
+        "recording_allowed": meeting.recording_allowed,
+    }
     meeting.location_id = await _location(session, organization, draft)
     meeting.start, meeting.end, meeting.mode = draft.start, draft.end, draft.mode
+    meeting.recording_allowed = draft.recording_allowed
     await session.flush()
     _audit(session, meeting, organization, viewer, "meeting.changed", now, before=before)
     emit(session, DomainEvent(EventKind.MEETING_CHANGED, meeting.id))

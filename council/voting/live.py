@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.meetings.attendance import load_meeting
 from council.meetings.models import AgendaItem, Meeting
+from council.meetings.room_media import CurrentItem, called_item
 from council.voting.ballots import votes_cast
 from council.voting.models import Poll, PollKind, PollState, SecretBallotReceipt, Vote
 from council.voting.polls import get_poll, quorum_of, rules_for
@@ -27,6 +28,7 @@ class LiveState:
     entitled: int
     roll: Roll
     quorum: Quorum
+    current: CurrentItem | None = None  # the item the chair has called in the meeting room
 
     @property
     def progress(self) -> str:
@@ -57,7 +59,8 @@ async def live_state(
     rules = rules_for(poll, meeting.organization.body) if poll else preset(meeting.organization.body.rule_set)
     quorum = quorum_of(roll, rules)
     cast = await votes_cast(session, poll) if poll and poll.is_open else 0
-    return LiveState(meeting, poll, item, cast, len(roll.entitled), roll, quorum)
+    current = called_item(meeting, confidential=include_confidential)
+    return LiveState(meeting, poll, item, cast, len(roll.entitled), roll, quorum, current)
 
 
 async def with_fresh_progress(session: AsyncSession, state: LiveState) -> LiveState | None:

@@ -12,13 +12,14 @@ from litestar.response import Template
 from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.settings import Settings
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 
 
 class AccessibilityController(Controller):
     path = "/barrierefreiheit"
 
-    @get("/", name="accessibility")
+    @get("/", name="accessibility", opt=PUBLIC_PAGE)
     async def statement(
         self,
         request: Request[Any, Any, Any],

@@ -17,6 +17,7 @@ from council.bodies.service import list_organizations
 from council.db import utcnow
 from council.errors import NotFound
 from council.meetings.calendar import meeting_list, meetings_by_day, month_of
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 from web.paper_pages import required_body
 
@@ -34,7 +35,7 @@ async def _deliberative(db_session: AsyncSession, body_id: int) -> list[Organiza
 class CalendarController(Controller):
     path = "/calendar"
 
-    @get("/", name="calendar")
+    @get("/", name="calendar", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -59,7 +60,7 @@ class CalendarController(Controller):
             this_month=(local_today.year, local_today.month),
         )
 
-    @get("/{year:int}/{month:int}", name="calendar_month")
+    @get("/{year:int}/{month:int}", name="calendar_month", opt=PUBLIC_PAGE)
     async def month(
         self,
         year: FromPath[int],

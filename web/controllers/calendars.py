@@ -23,6 +23,7 @@ from council.meetings.calendar_feeds import organization_feed, personal_feed
 from council.meetings.models import Meeting
 from council.settings import Settings
 from web.auth import requires_login
+from web.page_cache import PUBLIC_PAGE
 
 
 def ics_response(
@@ -39,14 +40,14 @@ def ics_response(
 
 
 class CalendarFeedController(Controller):
-    @get("/meetings/{meeting_id:int}/calendar.ics", name="meeting_calendar")
+    @get("/meetings/{meeting_id:int}/calendar.ics", name="meeting_calendar", opt=PUBLIC_PAGE)
     async def meeting(
         self, request: Request[Any, Any, Any], meeting_id: FromPath[int], db_session: NamedDependency[AsyncSession]
     ) -> Response[Any]:
         meeting = await load_meeting(db_session, meeting_id)
         return ics_response([meeting], request, meeting.name, private=False)
 
-    @get("/organizations/{organization_id:int}/calendar.ics", name="organization_calendar")
+    @get("/organizations/{organization_id:int}/calendar.ics", name="organization_calendar", opt=PUBLIC_PAGE)
     async def organization(
         self,
         request: Request[Any, Any, Any],

@@ -22,13 +22,14 @@ from council.errors import NotFound
 from council.meetings.service import meetings_of_organization
 from council.meetings.waiting import waiting_consultations
 from council.voting.record import named_vote_record
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 
 
 class OrganizationController(Controller):
     path = "/organizations"
 
-    @get("/", name="organizations")
+    @get("/", name="organizations", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -38,7 +39,7 @@ class OrganizationController(Controller):
         groups = await list_organizations(db_session, municipality.id) if municipality else {}
         return page("organizations/index.html", viewer=viewer, body=municipality, groups=groups)
 
-    @get("/{organization_id:int}", name="organization")
+    @get("/{organization_id:int}", name="organization", opt=PUBLIC_PAGE)
     async def show(
         self,
         organization_id: FromPath[int],
@@ -69,7 +70,7 @@ class OrganizationController(Controller):
 class PersonController(Controller):
     path = "/persons"
 
-    @get("/", name="persons")
+    @get("/", name="persons", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -79,7 +80,7 @@ class PersonController(Controller):
         people = await list_people(db_session, municipality.id) if municipality else []
         return page("persons/index.html", viewer=viewer, body=municipality, people=people)
 
-    @get("/{person_id:int}", name="person")
+    @get("/{person_id:int}", name="person", opt=PUBLIC_PAGE)
     async def show(
         self,
         person_id: FromPath[int],

@@ -22,6 +22,7 @@ from agendas.feeds import (
 from council.bodies.models import Body
 from council.bodies.service import get_organization
 from web.i18n import gettext as _
+from web.page_cache import PUBLIC_PAGE
 from web.paper_pages import required_body
 
 ATOM = "application/atom+xml; charset=utf-8"
@@ -49,7 +50,7 @@ def atom_response(
 class FeedController(Controller):
     path = "/feeds"
 
-    @get("/papers.atom", name="feed_papers")
+    @get("/papers.atom", name="feed_papers", opt=PUBLIC_PAGE)
     async def papers(
         self,
         request: Request[Any, Any, Any],
@@ -60,7 +61,7 @@ class FeedController(Controller):
         entries = await paper_entries(db_session, body, _base(request))
         return atom_response(request, body, _("Neue Vorlagen"), "/papers", entries)
 
-    @get("/resolutions.atom", name="feed_resolutions")
+    @get("/resolutions.atom", name="feed_resolutions", opt=PUBLIC_PAGE)
     async def resolutions(
         self,
         request: Request[Any, Any, Any],
@@ -71,7 +72,7 @@ class FeedController(Controller):
         entries = await resolution_entries(db_session, body, _base(request))
         return atom_response(request, body, _("Neue Beschlüsse"), "/resolutions", entries)
 
-    @get("/organizations/{organization_id:int}", name="feed_organization")
+    @get("/organizations/{organization_id:int}", name="feed_organization", opt=PUBLIC_PAGE)
     async def organization(
         self,
         organization_id: FromPath[int],

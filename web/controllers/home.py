@@ -13,11 +13,12 @@ from council.accounts.viewer import Viewer
 from council.bodies.models import Body
 from council.db import utcnow
 from council.meetings.service import recent_resolutions, upcoming_meetings
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 
 
 class HomeController(Controller):
-    @get("/", name="home")
+    @get("/", name="home", opt=PUBLIC_PAGE)
     async def home(
         self,
         db_session: NamedDependency[AsyncSession],

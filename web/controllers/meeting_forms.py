@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from council.bodies.models import Organization
 from council.errors import ValidationFailed
 from council.meetings.models import Meeting, MeetingMode
-from council.meetings.scheduling import LocationDraft, MeetingDraft, place_problems
+from council.meetings.scheduling import LocationDraft, MeetingDraft, place_problems, recording_problems
 from council.messages import N_
 from web.pages import form_value
 
@@ -26,6 +26,7 @@ FIELDS = (
     "location_street",
     "location_postal_code",
     "location_locality",
+    "recording_allowed",
 )
 
 
@@ -43,6 +44,7 @@ def values_of(meeting: Meeting, timezone: str) -> dict[str, str]:
         "end_time": meeting.end.astimezone(zone).strftime("%H:%M") if meeting.end else "",
         "mode": meeting.mode.value,
         "location": str(meeting.location_id or ""),
+        "recording_allowed": "on" if meeting.recording_allowed else "",
     }
 
 
@@ -58,15 +60,27 @@ def draft_from(values: Mapping[str, str], organization: Organization, timezone: 
         errors["mode"] = N_("Bitte wählen Sie Präsenz-, Video- oder hybride Sitzung.")
         mode = MeetingMode.IN_PERSON
     location_id, new_location = _place(values, errors)
+    recording_allowed = bool(values.get("recording_allowed"))
     if errors:
         # The service checks form and place too, but only once the times are readable: report all now.
-        errors = {**place_problems(organization, mode, location_id, new_location), **errors}
+        problems = {
+            **place_problems(organization, mode, location_id, new_location),
+            **recording_problems(mode, recording_allowed),
+        }
+        errors = {**problems, **errors}
     if errors or day is None or start_clock is None:
         raise ValidationFailed(errors)
     zone = ZoneInfo(timezone)
     start = dt.datetime.combine(day, start_clock, tzinfo=zone).astimezone(dt.UTC)
     end = dt.datetime.combine(day, end_clock, tzinfo=zone).astimezone(dt.UTC) if end_clock else None
-    return MeetingDraft(start=start, end=end, mode=mode, location_id=location_id, new_location=new_location)
+    return MeetingDraft(
+        start=start,
+        end=end,
+        mode=mode,
+        location_id=location_id,
+        new_location=new_location,
+        recording_allowed=recording_allowed,
+    )
 
 
 def _date(raw: str, errors: dict[str, str]) -> dt.date | None:

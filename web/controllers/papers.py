@@ -21,6 +21,7 @@ from council.papers.models import PaperKind
 from council.papers.service import get_paper
 from web.auth import requires_login
 from web.controllers.voting_common import rolled_back
+from web.page_cache import PUBLIC_PAGE
 from web.pages import FormData, form_value, page
 from web.paper_forms import form_values, paper_input
 from web.paper_pages import paper_form, paper_page, paper_values, required_body
@@ -41,7 +42,7 @@ def _paper_filter(q: str, kind: str, state: str, year: str, organization: str, p
 class PaperController(Controller):
     path = "/papers"
 
-    @get("/", name="papers")
+    @get("/", name="papers", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -104,7 +105,7 @@ class PaperController(Controller):
             return await paper_form(db_session, viewer, body, values=values, errors=exc.errors, status_code=400)
         return Redirect(f"/papers/{paper.id}", status_code=303)
 
-    @get("/{paper_id:int}", name="paper")
+    @get("/{paper_id:int}", name="paper", opt=PUBLIC_PAGE)
     async def show(
         self,
         paper_id: FromPath[int],

@@ -21,6 +21,7 @@ from council.resolutions.followup import add_task, complete_task, is_overdue, su
 from council.resolutions.register import correct_resolution, get_visible_resolution, visible_resolutions
 from web.auth import requires_login
 from web.controllers.voting_common import int_field, rolled_back
+from web.page_cache import PUBLIC_PAGE
 from web.pages import FormData, form_value, page
 
 
@@ -63,7 +64,7 @@ async def resolution_page(
 class ResolutionController(Controller):
     path = "/resolutions"
 
-    @get("/", name="resolutions")
+    @get("/", name="resolutions", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -74,7 +75,7 @@ class ResolutionController(Controller):
         rows = await visible_resolutions(db_session, body.id, viewer)
         return page("resolutions/index.html", viewer=viewer, body=body, resolutions=rows)
 
-    @get("/{resolution_id:int}", name="resolution")
+    @get("/{resolution_id:int}", name="resolution", opt=PUBLIC_PAGE)
     async def show(
         self,
         resolution_id: FromPath[int],

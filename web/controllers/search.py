@@ -18,6 +18,7 @@ from council.messages import N_
 from council.papers.models import PaperKind
 from council.search.service import SearchQuery, search
 from web.controllers.feeds import search_feed
+from web.page_cache import PUBLIC_PAGE
 from web.pages import page
 from web.paper_pages import required_body
 
@@ -65,7 +66,7 @@ def search_query(
 class SearchController(Controller):
     path = "/search"
 
-    @get("/", name="search")
+    @get("/", name="search", opt=PUBLIC_PAGE)
     async def index(
         self,
         db_session: NamedDependency[AsyncSession],
@@ -95,7 +96,7 @@ class SearchController(Controller):
             status_code=400 if errors else 200,
         )
 
-    @get("/feed", name="search_feed")
+    @get("/feed", name="search_feed", opt=PUBLIC_PAGE)
     async def feed(
         self,
         request: Request[Any, Any, Any],

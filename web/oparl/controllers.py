@@ -22,6 +22,7 @@ from web.oparl import proceedings, structure
 from web.oparl.format import Rendering
 from web.oparl.responses import list_page, oparl_json
 from web.oparl.urls import API_PATH, OParlUrls
+from web.page_cache import PUBLIC_PAGE
 
 R = TypeVar("R", bound=Record)
 E = TypeVar("E")
@@ -76,16 +77,16 @@ class OParlController(Controller):
     # Nothing here changes state or reads a session: no CSRF cookie for API clients.
     opt = {"exclude_from_csrf": True}  # noqa: RUF012  (Litestar reads it as a class attribute)
 
-    @get("/", name="oparl:system")
+    @get("/", name="oparl:system", opt=PUBLIC_PAGE)
     async def system(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[Any]:
         facts = await opendata.read_system(db_session)
         return oparl_json(structure.system(facts, Rendering(urls_for(request))))
 
-    @get("/body", name="oparl:bodies")
+    @get("/body", name="oparl:bodies", opt=PUBLIC_PAGE)
     async def bodies(self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[Any]:
         return await object_list(request, db_session, OBJECTS["body"], None)
 
-    @get("/{kind:str}/{object_id:int}", name="oparl:object")
+    @get("/{kind:str}/{object_id:int}", name="oparl:object", opt=PUBLIC_PAGE)
     async def one(
         self,
         request: Request[Any, Any, Any],
@@ -99,7 +100,7 @@ class OParlController(Controller):
         entry = await opendata.read_one(db_session, shown.kind, object_id)
         return oparl_json(shown.render(entry, Rendering(urls_for(request))))
 
-    @get("/{owner:str}/{owner_id:int}/{kind:str}", name="oparl:list")
+    @get("/{owner:str}/{owner_id:int}/{kind:str}", name="oparl:list", opt=PUBLIC_PAGE)
     async def owned_list(
         self,
         request: Request[Any, Any, Any],

@@ -5,15 +5,20 @@
 const root = document.getElementById("meeting-room");
 
 if (root) {
-  const text = (name) => root.dataset["text" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || name;
+  const textOr = (name, fallback) => root.dataset["text" + name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())] || fallback;
+  const text = (name) => textOr(name, name);
+  // Visitors of the public stream only listen: no publishing, no hand, no microphone or camera choice.
+  const listenOnly = root.dataset.role === "visitor";
   const $ = (id) => document.getElementById(id);
   const status = $("room-status");
   const buttons = {
     join: $("join-button"), leave: $("leave-button"), mute: $("mute-button"), camera: $("camera-button"), hand: $("hand-button"),
+    share: $("share-button"), recording: $("recording-button"),
   };
   const room = {
     socket: null, publish: null, subscribe: null, stream: null, you: null, tracks: {}, state: null,
     muted: false, cameraOff: false, hand: false, leaving: false, retry: 0, iceServers: [],
+    recording: null, screenStream: null, screenTransceiver: null,
   };
   window.councilRoom = room; // for tests and debugging: peer connections and state
 
@@ -22,11 +27,13 @@ if (root) {
     if (room.socket && room.socket.readyState === WebSocket.OPEN) room.socket.send(JSON.stringify(message));
   };
   const setJoined = (joined) => {
+    room.joined = joined;
     buttons.join.disabled = joined;
-    for (const name of ["leave", "mute", "camera", "hand"]) buttons[name].disabled = !joined;
+    for (const name of ["leave", "mute", "camera", "hand", "share", "recording"]) if (buttons[name]) buttons[name].disabled = !joined;
   };
 
   async function listDevices() {
+    if (listenOnly) return;
     try {
       const devices = await navigator.mediaDevices.enumerateDevices();
       for (const [kind, select] of [["audioinput", $("microphone")], ["videoinput", $("camera")]]) {
@@ -96,10 +103,76 @@ if (root) {
   }
 
   function labelMedia() {
-    for (const element of document.querySelectorAll("#videos video, #audios audio")) {
+    for (const element of document.querySelectorAll("#videos video, #screen video, #audios audio")) {
       const info = room.tracks[element.dataset.mid];
-      element.setAttribute("aria-label", info && info.source ? nameOf(info.source) : "");
+      const screen = Boolean(info && info.screen);
+      if (element.tagName === "VIDEO") {
+        // The shared screen is shown apart from the cameras, and larger.
+        const place = screen ? $("screen") : $("videos");
+        if (element.parentElement !== place) place.append(element);
+      }
+      const name = info && info.source ? nameOf(info.source) : "";
+      element.setAttribute("aria-label", screen && name ? text("screen-of") + " " + name : name);
     }
+  }
+
+  // --- recording and screen sharing -----------------------------------------------------------------------------
+
+  function renderRecording(state) {
+    const on = Boolean(state.recording);
+    $("recording-indicator").textContent = on ? text("recording-on") : "";
+    if (buttons.recording) {
+      buttons.recording.textContent = text(on ? "stop-recording" : "start-recording");
+      buttons.recording.setAttribute("aria-pressed", String(on));
+    }
+    // Everyone is told: on arrival when a recording runs, and whenever it starts or stops.
+    if (room.recording === null ? on : room.recording !== on) announce(text(on ? "recording-notice" : "recording-stopped"));
+    room.recording = on;
+  }
+
+  function renderScreen(state) {
+    $("screen-share").hidden = !state.screen || state.screen === room.you;
+    $("screen-caption").textContent = state.screen ? nameOf(state.screen) + " " + text("sharing") : "";
+  }
+
+  async function startSharing() {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (error) { announce(text("share-failed")); return; }
+    const track = stream.getVideoTracks()[0];
+    if (!track || !room.publish) { stream.getTracks().forEach((t) => t.stop()); return; }
+    room.screenStream = stream;
+    track.addEventListener("ended", () => stopSharing(true)); // stopped from the browser's own bar
+    buttons.share.setAttribute("aria-pressed", "true");
+    buttons.share.textContent = text("stop-sharing");
+    if (room.screenTransceiver) {
+      // The relay knows this track already: the new picture only has to be announced again.
+      await room.screenTransceiver.sender.replaceTrack(track);
+      send({ type: "share", active: true, mid: room.screenTransceiver.mid });
+      return;
+    }
+    room.screenTransceiver = room.publish.addTransceiver(track, { direction: "sendonly" });
+    await room.publish.setLocalDescription(await room.publish.createOffer());
+    // Announced before the offer, so the relay takes the new video track for the screen, not a camera.
+    send({ type: "share", active: true, mid: room.screenTransceiver.mid });
+    send({ type: "offer", sdp: room.publish.localDescription.sdp });
+  }
+
+  function stopSharing(tell) {
+    if (!room.screenStream) return;
+    room.screenStream.getTracks().forEach((t) => t.stop());
+    room.screenStream = null;
+    if (room.screenTransceiver) room.screenTransceiver.sender.replaceTrack(null);
+    buttons.share.setAttribute("aria-pressed", "false");
+    buttons.share.textContent = text("share");
+    if (tell) send({ type: "share", active: false });
+  }
+
+  function onError(message) {
+    if (message.code === "recording_not_allowed") { announce(text("recording-not-allowed")); return; }
+    if (message.code === "screen_busy") { stopSharing(false); announce(text("screen-busy")); return; }
+    announce(text("error") + ": " + textOr("error-" + String(message.code).replace(/_/g, "-"), message.message));
   }
 
   function renderState(state) {
@@ -127,33 +200,81 @@ if (root) {
       return li;
     }));
     $("speaking").textContent = state.speaking ? nameOf(state.speaking) + " " + text("speaking") : "";
-    $("current-item").textContent = state.item ? state.item.number + " " + state.item.title : text("no-item");
+    $("current-item").textContent = !state.item ? text("no-item")
+      : (state.item.public === false && !state.item.title ? text("non-public-item") : state.item.number + " " + state.item.title);
     const mine = state.participants.find((p) => p.id === room.you);
     room.hand = Boolean(mine && mine.hand);
-    buttons.hand.setAttribute("aria-pressed", String(room.hand));
+    if (buttons.hand) buttons.hand.setAttribute("aria-pressed", String(room.hand));
+    renderAccess(state);
+    renderRecording(state);
+    renderScreen(state);
     labelMedia();
+  }
+
+  // The lobby (leaders only) and the public stream's state.
+  function renderAccess(state) {
+    const lobby = $("lobby");
+    if (lobby && state.lobby) {
+      lobby.replaceChildren(...state.lobby.map((guest) => {
+        const li = document.createElement("li");
+        li.textContent = guest.name;
+        for (const [action, label] of [["admit", "admit"], ["reject", "reject"]]) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = text(label);
+          button.setAttribute("aria-label", text(label) + ": " + guest.name);
+          button.addEventListener("click", () => send({ type: action, target: guest.id }));
+          li.append(" ", button);
+        }
+        return li;
+      }));
+      $("lobby-empty").hidden = state.lobby.length > 0;
+      const waiting = state.lobby.map((g) => g.id).join(",");
+      if (state.lobby.length && waiting !== room.lobbyIds) announce(text("lobby-waiting") + " " + state.lobby.map((g) => g.name).join(", "));
+      room.lobbyIds = waiting;
+    }
+    if (typeof state.stream === "boolean" && state.stream !== room.publicStream) {
+      room.publicStream = state.stream;
+      $("stream-state").textContent = (state.stream ? text("stream-on") + " " + text("listeners") + ": " + state.listeners : text("stream-off"));
+      const toggle = $("stream-toggle");
+      if (toggle) toggle.checked = state.stream;
+    } else if (state.stream) {
+      $("stream-state").textContent = text("stream-on") + " " + text("listeners") + ": " + state.listeners;
+    }
   }
 
   async function onMessage(message) {
     switch (message.type) {
       case "welcome": room.you = message.you; renderState(message); send({ type: "join" }); break;
-      case "joined": announce(text("connected")); setJoined(true); room.retry = 0; await startPublishing(); break;
+      case "joined":
+        setJoined(true); room.retry = 0;
+        if (message.listen_only || listenOnly) { announce(text("listening") + (room.recording ? " " + text("recording-notice") : "")); break; }
+        announce(text("connected") + (room.recording ? " " + text("recording-notice") : "")); await startPublishing(); break;
+      case "lobby": announce(text("lobby")); buttons.join.disabled = true; buttons.leave.disabled = false; break;
+      case "held": closePeers(); setJoined(false); buttons.join.disabled = true; buttons.leave.disabled = false; announce(text("held")); break;
       case "answer": await room.publish.setRemoteDescription({ type: "answer", sdp: message.sdp }); break;
       case "offer": await onSubscribeOffer(message); break;
       case "tracks": room.tracks = Object.fromEntries(message.tracks.map((t) => [t.mid, t])); labelMedia(); break;
       case "state": renderState(message); break;
       case "muted_by_chair": setMuted(true, false); announce(text("muted-by-chair")); break;
-      case "error": announce(text("error") + ": " + message.message); break;
+      case "share_stopped": stopSharing(false); announce(text("share-stopped")); break;
+      case "error":
+        onError(message);
+        if (message.about === "public_stream" && $("stream-toggle")) $("stream-toggle").checked = Boolean(room.publicStream);
+        break;
       default: break;
     }
   }
 
   function closePeers() {
+    stopSharing(false);
+    room.screenTransceiver = null;
     for (const pc of [room.publish, room.subscribe]) if (pc) pc.close();
     room.publish = room.subscribe = null;
     if (room.stream) room.stream.getTracks().forEach((t) => t.stop());
     room.stream = null;
     $("videos").replaceChildren();
+    $("screen").replaceChildren();
     $("audios").replaceChildren();
   }
 
@@ -172,6 +293,8 @@ if (root) {
       setJoined(false);
       if (room.leaving || event.code === 1000) { announce(text("left")); return; }
       if (event.code === 4000) { announce(text("removed")); return; }
+      const explained = textOr("close" + event.code, "");
+      if (explained) { announce(explained); return; }
       if (event.code >= 4400 && event.code < 4500) { announce(text("refused") + " " + event.reason); return; }
       // A dropped connection comes back within the grace period and keeps the seat.
       announce(text("reconnecting"));
@@ -181,6 +304,7 @@ if (root) {
   }
 
   function setMuted(muted, tell = true) {
+    if (!buttons.mute) return;
     room.muted = muted;
     if (room.stream) room.stream.getAudioTracks().forEach((t) => { t.enabled = !muted; });
     buttons.mute.setAttribute("aria-pressed", String(muted));
@@ -188,15 +312,24 @@ if (root) {
   }
 
   buttons.join.addEventListener("click", () => { room.leaving = false; connect(); });
-  buttons.leave.addEventListener("click", () => { room.leaving = true; send({ type: "leave" }); });
-  buttons.mute.addEventListener("click", () => setMuted(!room.muted));
-  buttons.camera.addEventListener("click", () => {
+  buttons.leave.addEventListener("click", () => {
+    room.leaving = true;
+    // In the lobby or held from the stream there is no seat to leave: just hang up.
+    if (room.joined) send({ type: "leave" });
+    else if (room.socket) room.socket.close(1000, "left");
+  });
+  if (buttons.mute) buttons.mute.addEventListener("click", () => setMuted(!room.muted));
+  if (buttons.camera) buttons.camera.addEventListener("click", () => {
     room.cameraOff = !room.cameraOff;
     if (room.stream) room.stream.getVideoTracks().forEach((t) => { t.enabled = !room.cameraOff; });
     buttons.camera.setAttribute("aria-pressed", String(room.cameraOff));
     send({ type: "mute", kind: "video", muted: room.cameraOff });
   });
-  buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  if (buttons.hand) buttons.hand.addEventListener("click", () => send({ type: "hand", raised: !room.hand }));
+  if (buttons.share) buttons.share.addEventListener("click", () => (room.screenStream ? stopSharing(true) : startSharing()));
+  if (buttons.recording) buttons.recording.addEventListener("click", () => send({ type: "recording", on: !room.recording }));
+  const streamToggle = $("stream-toggle");
+  if (streamToggle) streamToggle.addEventListener("change", () => send({ type: "public_stream", allowed: streamToggle.checked }));
   for (const button of document.querySelectorAll("[data-chair]")) {
     button.addEventListener("click", () => send({ type: button.dataset.chair }));
   }
