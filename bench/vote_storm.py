@@ -1,6 +1,7 @@
 """A vote storm: N members cast their votes at once over HTTP while M public screens watch the live stream.
 
-Against the real app (`council serve`, uvicorn, one process) on a fresh PostgreSQL database per scenario:
+Against the real app (`council serve`, uvicorn, ``--workers`` processes, one by default) on a fresh PostgreSQL
+database per scenario:
 
 - N voters, logged in beforehand (their sessions are prepared, not timed), cast a named-poll vote each, all at
   once, with httpx; reported: votes/s, p50/p99 cast latency;
@@ -8,7 +9,10 @@ Against the real app (`council serve`, uvicorn, one process) on a fresh PostgreS
   report the time from sending the close until the last listener has the result;
 - baseline, same run, same database server: a bare endpoint doing one INSERT (a small Litestar app built here,
   with the app's engine settings, served by uvicorn the same way; it is never mounted in the real app), hit by N
-  concurrent requests.
+  concurrent requests, with as many processes as the app.
+
+With more than one worker the app needs Redis (``--redis``): a vote cast in one process must reach the listeners
+of the others, and a login in one process must be known to the others; with one worker Redis is optional.
 
 The committee, its members and their accounts are written straight into the database. The bench accounts get a
 cheap argon2id hash (time_cost=1, 64 KiB): otherwise preparing 2,000 logins costs minutes of hashing that says
@@ -18,6 +22,7 @@ Prints one JSON line. Usage::
 
     .venv/bin/python bench/vote_storm.py                      # 60 voters, 100 listeners (< 3 minutes)
     .venv/bin/python bench/vote_storm.py --voters 60,500,2000 --listeners 100,1000
+    .venv/bin/python bench/vote_storm.py --workers 2                                   # 2 processes, 2 cores
 
 The PostgreSQL server is taken from ``--postgres`` (an admin URL that may create and drop databases).
 """
@@ -47,6 +52,7 @@ import httpx
 from argon2 import PasswordHasher
 
 DEFAULT_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 PASSWORD = "bench-passwort-0123"  # noqa: S105  (throwaway accounts in a throwaway database)
 SECRET_KEY = "vote-storm-bench-secret-key-0123456789abcdef"  # noqa: S105  (a throwaway server)
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -194,7 +200,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=15)
 
 
-def _env(database_url: str, var_dir: Path) -> dict[str, str]:
+def _env(database_url: str, var_dir: Path, redis_url: str | None, namespace: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("COUNCIL_")}
     env.update(
         COUNCIL_DATABASE_URL=database_url,
@@ -203,6 +209,9 @@ def _env(database_url: str, var_dir: Path) -> dict[str, str]:
         BENCH_DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),
     )
+    if redis_url:
+        # A namespace of its own: the scenario's sessions and channels never meet another run's.
+        env.update(COUNCIL_REDIS_URL=redis_url, COUNCIL_REDIS_NAMESPACE=namespace)
     return env
 
 
@@ -226,6 +235,31 @@ def baseline_app() -> Any:
             return {"id": int(row.scalar_one())}
 
     return Litestar([health, insert], on_shutdown=[engine.dispose])
+
+
+def _cpu_seconds(root: int) -> float | None:
+    """CPU time (user + system) of a process and its descendants so far, from /proc; None elsewhere. On a machine
+    others share, CPU per vote says more than votes per second."""
+    proc = Path("/proc")
+    if not (proc / str(root)).exists():
+        return None
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree, grown = {root}, True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grown = bool(children)
+        tree |= children
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 # --- clients --------------------------------------------------------------------------------------------------
@@ -270,7 +304,7 @@ async def _listen(client: httpx.AsyncClient, url: str, ready: asyncio.Event, cou
     raise RuntimeError("stream ended without a result")
 
 
-async def _storm(base: str, scene: Scene, listeners: int) -> dict[str, Any]:
+async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> dict[str, Any]:
     voters = len(scene.voters)
     limits = httpx.Limits(max_connections=voters + 10, max_keepalive_connections=voters + 10)
     transport = httpx.AsyncHTTPTransport(limits=limits)
@@ -306,9 +340,11 @@ async def _storm(base: str, scene: Scene, listeners: int) -> dict[str, Any]:
         url = f"/polls/{scene.poll_id}/votes"
         return await _post(client, url, data={"choice": choices[index % 3]}, headers=headers)
 
+    cpu_before = _cpu_seconds(server_pid)
     started = time.perf_counter()
     results = await asyncio.gather(*(cast(i, c, t) for i, (c, t) in enumerate(sessions)))
     storm_seconds = time.perf_counter() - started
+    cpu_after = _cpu_seconds(server_pid)
     latencies = [seconds for seconds, _ in results]
     statuses = [status for _, status in results]
 
@@ -339,6 +375,10 @@ async def _storm(base: str, scene: Scene, listeners: int) -> dict[str, Any]:
         "votes_per_second": round(statuses.count(201) / storm_seconds, 1),
         "cast_p50_ms": _ms(statistics.median(latencies)),
         "cast_p99_ms": _ms(_percentile(latencies, 0.99)),
+        # Server CPU (all its processes) during the storm, per accepted vote: live pushes included.
+        "server_cpu_ms_per_vote": _ms((cpu_after - cpu_before) / max(1, statuses.count(201)))
+        if cpu_before is not None and cpu_after is not None
+        else None,
         "close_request_ms": _ms(close_request),
         "close_to_last_listener_ms": _ms(max(arrivals) - closing),
     }
@@ -354,15 +394,17 @@ async def _post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> tuple[flo
     return time.perf_counter() - started, response.status_code
 
 
-async def _baseline(base: str, requests: int) -> dict[str, Any]:
+async def _baseline(base: str, requests: int, server_pid: int) -> dict[str, Any]:
     """Like the voters: every request on a connection of its own, all at once, after a warm-up of the pool."""
     limits = httpx.Limits(max_connections=requests + 10, max_keepalive_connections=requests + 10)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as warm:
         await asyncio.gather(*(_post(warm, "/insert") for _ in range(min(requests, 20))))
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        cpu_before = _cpu_seconds(server_pid)
         started = time.perf_counter()
         results = await asyncio.gather(*(_post(client, "/insert") for _ in range(requests)))
         seconds = time.perf_counter() - started
+        cpu_after = _cpu_seconds(server_pid)
     latencies = [s for s, _ in results]
     ok = sum(1 for _, status in results if status == 201)
     return {
@@ -372,18 +414,29 @@ async def _baseline(base: str, requests: int) -> dict[str, Any]:
         "inserts_per_second": round(ok / seconds, 1),
         "insert_p50_ms": _ms(statistics.median(latencies)),
         "insert_p99_ms": _ms(_percentile(latencies, 0.99)),
+        "server_cpu_ms_per_insert": _ms((cpu_after - cpu_before) / max(1, ok))
+        if cpu_before is not None and cpu_after is not None
+        else None,
     }
 
 
 # --- scenario -------------------------------------------------------------------------------------------------
 
 
-def _scenario(admin_url: str, voters: int, listeners: int, work: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Setup:
+    admin_url: str
+    workers: int
+    redis_url: str | None
+
+
+def _scenario(setup: Setup, voters: int, listeners: int, work: Path) -> dict[str, Any]:
     from sqlalchemy import text
 
     from council.db import create_engine
     from council.schema import upgrade
 
+    admin_url = setup.admin_url
     name = f"council_bench_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
     database_url = _database_url(admin_url, name)
@@ -398,22 +451,24 @@ def _scenario(admin_url: str, voters: int, listeners: int, work: Path) -> dict[s
             await engine.dispose()
 
         asyncio.run(bench_table())
-        env = _env(database_url, work / name)
+        env = _env(database_url, work / name, setup.redis_url, name)
         port = _free_port()
         council = str(Path(sys.executable).with_name("council"))
-        app = _start([council, "serve", "--port", str(port)], env, work / f"{name}-app.log", port)
+        serve = [council, "serve", "--port", str(port), "--workers", str(setup.workers)]
+        app = _start(serve, env, work / f"{name}-app.log", port)
         try:
-            storm = asyncio.run(_storm(f"http://127.0.0.1:{port}", scene, listeners))
+            storm = asyncio.run(_storm(f"http://127.0.0.1:{port}", scene, listeners, app.pid))
         finally:
             _stop(app)
         port = _free_port()
         command = [sys.executable, "-m", "uvicorn", "bench.vote_storm:baseline_app", "--factory", "--port", str(port)]
-        command += ["--log-level", "info"]  # the same access logging as `council serve`
+        command += ["--log-level", "info", "--workers", str(setup.workers)]  # as `council serve` runs
         bare = _start(command, env, work / f"{name}-baseline.log", port)
         try:
-            baseline = asyncio.run(_baseline(f"http://127.0.0.1:{port}", voters))
+            baseline = asyncio.run(_baseline(f"http://127.0.0.1:{port}", voters, bare.pid))
         finally:
             _stop(bare)
+        storm["workers"] = setup.workers
         storm["baseline"] = baseline
         storm["votes_per_insert_ratio"] = round(storm["votes_per_second"] / baseline["inserts_per_second"], 3)
         return storm
@@ -430,7 +485,16 @@ def main() -> None:
     parser.add_argument("--voters", default="60", help="comma-separated voter counts, e.g. 60,500,2000")
     parser.add_argument("--listeners", default="100", help="comma-separated SSE listener counts, e.g. 100,1000")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin URL of the PostgreSQL server")
+    parser.add_argument("--workers", type=int, default=1, help="app processes (and baseline processes); default 1")
+    parser.add_argument(
+        "--redis",
+        default=None,
+        help=f"Redis URL for the app's live channels and sessions; needed (default {DEFAULT_REDIS}) with --workers > 1",
+    )
     args = parser.parse_args()
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    setup = Setup(args.postgres, args.workers, args.redis or (DEFAULT_REDIS if args.workers > 1 else None))
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets, here and in the server
     scenarios = []
@@ -438,8 +502,10 @@ def main() -> None:
         for voters in _numbers(args.voters):
             for listeners in _numbers(args.listeners):
                 print(f"vote_storm: {voters} voters, {listeners} listeners", file=sys.stderr)
-                scenarios.append(_scenario(args.postgres, voters, listeners, Path(work)))
-    print(json.dumps({"bench": "vote_storm", "server": "council serve (uvicorn, 1 process)", "scenarios": scenarios}))
+                scenarios.append(_scenario(setup, voters, listeners, Path(work)))
+    processes = "1 process" if setup.workers == 1 else f"{setup.workers} processes"
+    server = f"council serve (uvicorn, {processes}{', Redis' if setup.redis_url else ''})"
+    print(json.dumps({"bench": "vote_storm", "server": server, "workers": setup.workers, "scenarios": scenarios}))
 
 
 if __name__ == "__main__":

@@ -51,3 +51,21 @@ async def test_a_login_in_one_process_is_known_to_another(database_url: str, wor
             assert "Mein Konto" in response.text
     finally:
         await redis.aclose()
+
+
+async def test_a_burst_of_requests_waits_for_a_redis_connection_instead_of_failing():
+    """A vote storm: more requests at once than the session store's pool has connections."""
+    import asyncio
+    import uuid
+
+    from council.settings import Settings
+    from web.sessions import REDIS_SESSION_CONNECTIONS, session_store
+
+    store = session_store(Settings(redis_url=REDIS_URL, redis_namespace=f"test-burst-{uuid.uuid4().hex[:8]}"))
+    try:
+        await store.set("s", b"data", expires_in=60)
+        found = await asyncio.gather(*(store.get("s") for _ in range(REDIS_SESSION_CONNECTIONS * 4)))
+        assert found == [b"data"] * (REDIS_SESSION_CONNECTIONS * 4)
+    finally:
+        await store.delete_all()
+        await store.__aexit__(None, None, None)

@@ -17,6 +17,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from council.accounts.viewer_cache import ViewerCache
 from council.audit.sealing import seal_periodically
 from council.changes import database_key
 from council.db import create_engine, session_factory
@@ -24,7 +25,7 @@ from council.files.storage import FileStorage
 from council.settings import Settings, load_settings
 from media.hooks import restrict_host_addresses
 from media.relay import AiortcRelay
-from web.auth import LanguageMiddleware
+from web.auth import VIEWER_CACHE, LanguageMiddleware
 from web.controllers.accessibility import AccessibilityController
 from web.controllers.accounts import AccountController, AuthController
 from web.controllers.admin import UserAdminController
@@ -53,7 +54,7 @@ from web.controllers.search import SearchController
 from web.controllers.voting import MemberVotingController, PollController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
-from web.live import LiveBroadcaster, channels_plugin
+from web.live import LiveBroadcaster, channels_plugin, share_viewer_changes
 from web.oparl.controllers import OParlController
 from web.oparl.cors import OParlCorsMiddleware
 from web.page_cache import PageCacheMiddleware, PageStore, relaying_changes
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     channels = channels_plugin(settings)
     sessions = session_factory(engine)
     templates = template_config()
+    viewer_cache = ViewerCache(ttl_seconds=settings.viewer_cache_seconds)
     csrf = CSRFConfig(
         secret=settings.secret_key,
         cookie_secure=settings.secure_cookies,
@@ -99,6 +101,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.broadcaster = broadcaster
         await broadcaster.start()
         sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")
+        sharing = (
+            asyncio.create_task(
+                share_viewer_changes(channels, viewer_cache, settings.redis_namespace), name="council-viewer-changes"
+            )
+            if settings.redis_url
+            else None
+        )
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
         relay = AiortcRelay(video_slots=settings.media_video_slots)
@@ -126,9 +135,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             await relay.close()
             if settings.media_host_addresses:
                 restrict_host_addresses([])  # the candidate restriction is process-wide: undo it with the app
-            sealer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sealer
+            for task in (sealer, sharing):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await broadcaster.stop()
 
     return Litestar(
@@ -183,7 +194,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         stores={"sessions": session_store(settings)},
         template_config=templates,
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings, "sessionmaker": sessions, "page_store": pages}),
+        state=State({"settings": settings, "sessionmaker": sessions, "page_store": pages, VIEWER_CACHE: viewer_cache}),
         # Room for one upload of the allowed size and the form around it; the upload itself is checked
         # against the limit and answered with the form and a message.
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,

@@ -14,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.service import load_viewer
 from council.accounts.viewer import ANONYMOUS, Viewer
+from council.accounts.viewer_cache import ViewerCache
+from council.db import utcnow
 from web import i18n
 
 USER_KEY = "user_id"
 LANGUAGE_COOKIE = "council_lang"
 _VIEWER_STATE = "viewer"
+# app.state key of the process's ViewerCache (council/accounts/viewer_cache.py)
+VIEWER_CACHE = "viewer_cache"
 
 
 async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
@@ -29,9 +33,18 @@ async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
     user_id = connection.session.get(USER_KEY) if "session" in connection.scope else None
     viewer = ANONYMOUS
     if isinstance(user_id, int):
-        sessions: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
-        async with sessions() as session:
-            viewer = await load_viewer(session, user_id)
+        cache: ViewerCache | None = connection.app.state.get(VIEWER_CACHE)
+        today = utcnow().date()
+        found = cache.get(user_id, today) if cache is not None else None
+        if found is not None:
+            viewer = found
+        else:
+            epoch = cache.epoch if cache is not None else 0
+            sessions: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
+            async with sessions() as session:
+                viewer = await load_viewer(session, user_id, today)
+            if cache is not None:
+                cache.put(user_id, today, viewer, epoch)
     connection.state[_VIEWER_STATE] = viewer
     return viewer
 

@@ -20,17 +20,21 @@ from jinja2 import Environment
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from council.accounts.viewer_cache import Changes, ViewerCache
 from council.db import utcnow
 from council.events import DomainEvent, EventKind
 from council.settings import Settings
-from council.voting.live import live_state
+from council.voting.live import LiveState, live_state, with_fresh_progress
 
 log = logging.getLogger("council.live")
 
 COALESCE_SECONDS = 0.2
+# A storm of votes changes only the count: the roll behind the public panel (every member, their attendance and
+# conflicts) is read again at most this often, or at once on any other event.
+ROLL_MAX_AGE_SECONDS = 2.0
 
 
 def public_channel(namespace: str, meeting_id: int) -> str:
@@ -42,9 +46,37 @@ def internal_channel(namespace: str, meeting_id: int) -> str:
     return f"{namespace}.meeting.{meeting_id}.internal"
 
 
+def viewers_channel(namespace: str) -> str:
+    """Carries the ids whose cached roles a commit made stale, to the other app processes."""
+    return f"{namespace}.viewers"
+
+
+async def share_viewer_changes(channels: ChannelsPlugin, cache: ViewerCache, namespace: str) -> None:
+    """For the app's lifetime: pass this process's changes on, and forget what the other processes changed.
+
+    Only needed with Redis: in-process channels reach no other process, and this one already forgot."""
+    name = viewers_channel(namespace)
+
+    def tell_others(changes: Changes) -> None:
+        with contextlib.suppress(RuntimeError):  # the plugin is shutting down
+            channels.publish(changes.as_json(), name)
+
+    cache.on_forget = tell_others
+    try:
+        async with channels.start_subscription([name]) as subscriber:
+            async for raw in subscriber.iter_events():
+                try:
+                    cache.forget(Changes.from_json(json.loads(raw)))
+                except ValueError:
+                    log.warning("ignoring a malformed viewer change: %r", raw[:200])
+    finally:
+        cache.on_forget = None
+
+
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        # Blocking: a burst waits a moment for a connection instead of failing with "Too many connections".
+        redis = Redis(connection_pool=BlockingConnectionPool.from_url(settings.redis_url, max_connections=32))
         backend: Any = RedisChannelsPubSubBackend(redis=redis, key_prefix=f"{settings.redis_namespace}-live")
     else:
         backend = MemoryChannelsBackend()
@@ -70,6 +102,8 @@ class LiveBroadcaster:
         self._sessions = sessions
         self._templates = templates
         self._dirty: set[int] = set()
+        # meeting id -> (when read, the public state): reused by vote-only pushes, see ROLL_MAX_AGE_SECONDS
+        self._public: dict[int, tuple[float, LiveState]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # Others in the process told of the domain events after their commit (the meeting room hub: check-in
@@ -95,6 +129,7 @@ class LiveBroadcaster:
                 immediate.add(event.meeting_id)
         for meeting_id in immediate:
             self._dirty.discard(meeting_id)
+            self._public.pop(meeting_id, None)  # the roll or the poll changed
             await self.push(meeting_id)
         for listener in self.listeners:
             try:
@@ -114,9 +149,20 @@ class LiveBroadcaster:
                 except Exception:  # a failed push must not stop later ones
                     log.exception("live push for meeting %s failed", meeting_id)
 
+    async def _public_state(self, session: AsyncSession, meeting_id: int) -> LiveState:
+        now = asyncio.get_running_loop().time()
+        cached = self._public.get(meeting_id)
+        if cached is not None and now - cached[0] < ROLL_MAX_AGE_SECONDS:
+            fresh = await with_fresh_progress(session, cached[1])
+            if fresh is not None:
+                return fresh
+        state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
+        self._public[meeting_id] = (now, state)
+        return state
+
     async def push(self, meeting_id: int) -> None:
         async with self._sessions() as session:
-            state = await live_state(session, meeting_id, include_confidential=False, now=utcnow())
+            state = await self._public_state(session, meeting_id)
             html = self._templates.get_template("live/_public_panel.html").render(live=state)
         namespace = self._namespace
         await self._channels.wait_published({"event": "live", "html": html}, public_channel(namespace, meeting_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,16 +12,54 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.types import Message, ScopeSession
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from council.settings import Settings
 from web.oparl.urls import OPARL_PATHS
 
 ROTATE = "_rotate_session_id"
+# When the session was last written (Unix seconds): its expiry in the store and the cookie counts from then.
+RENEWED_AT = "_renewed_at"
 _NEW_ID = "council.new_session_id"
+_LOADED = "council.loaded_session"
+# Connections per app process to Redis for sessions; a request holds one for a single command.
+REDIS_SESSION_CONNECTIONS = 64
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Drops the old id and issues a new one when the handler marks the session with ``ROTATE``."""
+    """Drops the old id and issues a new one when the handler marks the session with ``ROTATE``.
+
+    A session is written only when it changed or its last renewal lies ``renew_every`` seconds back: Litestar's
+    ``renew_on_access`` wrote it twice on every request (renewing on read, storing on answer), a file or Redis
+    write per request for nothing but sliding the expiry by a few seconds. The expiry still slides, in steps of
+    at most ``renew_every``, in the store and in the cookie alike.
+    """
+
+    async def get(self, session_id: str, store: Store) -> bytes | None:
+        return await store.get(session_id)  # renewed in store_in_message, when due
+
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["litestar_app"])
+            data = await self.get(session_id, store=store)
+            if data is not None:
+                connection.scope.setdefault("state", {})[_LOADED] = data
+                return self.deserialize_data(data)
+        return {}
+
+    def _unchanged_and_fresh(
+        self, scope_session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> bool:
+        loaded = connection.scope.get("state", {}).get(_LOADED)
+        renewed = scope_session.get(RENEWED_AT)
+        if not isinstance(loaded, bytes) or not isinstance(renewed, int | float):
+            return False
+        if time.time() - renewed >= renew_every(self.config.max_age):
+            return False
+        before = self.deserialize_data(loaded)
+        return {k: v for k, v in before.items() if k != RENEWED_AT} == {
+            k: v for k, v in scope_session.items() if k != RENEWED_AT
+        }
 
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
@@ -34,11 +73,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if old_id:
                 await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["litestar_app"]))
             connection.scope.setdefault("state", {})[_NEW_ID] = self.generate_session_id()
+        elif isinstance(scope_session, dict) and scope_session and self._unchanged_and_fresh(scope_session, connection):
+            return  # nothing to write, and the cookie the browser holds is still the one we would send
+        if isinstance(scope_session, dict) and scope_session:
+            scope_session[RENEWED_AT] = int(time.time())
         await super().store_in_message(scope_session, message, connection)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         new_id = connection.scope.get("state", {}).get(_NEW_ID)
         return str(new_id) if new_id else super().get_session_id(connection)
+
+
+def renew_every(max_age: int | None) -> int:
+    """How stale a session's expiry may get before a request renews it: a tenth of its life, at most 5 minutes."""
+    return min(300, (max_age or 0) // 10)
 
 
 @dataclass
@@ -61,5 +109,14 @@ def session_config(settings: Settings) -> SessionConfig:
 def session_store(settings: Settings) -> Store:
     """Redis when configured (several app processes share sessions), otherwise files under var/."""
     if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace=f"{settings.redis_namespace}-sessions")
+        # A blocking pool: a burst of requests (a vote storm) waits a moment for a connection; the default pool
+        # answered the request beyond its limit with "Too many connections" (500).
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=REDIS_SESSION_CONNECTIONS, timeout=20, decode_responses=False
+        )
+        return RedisStore(
+            redis=Redis(connection_pool=pool),
+            namespace=f"{settings.redis_namespace}-sessions",
+            handle_client_shutdown=True,
+        )
     return FileStore(path=settings.var_dir / "sessions", create_directories=True)

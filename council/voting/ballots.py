@@ -115,10 +115,13 @@ async def _store(
         await _store_secret(session, poll, person_id, choice)
         return Receipt(poll.id, person_id, now, None)
     changeable = correctable or poll.meeting.organization.body.votes_changeable
-    existing = await session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id == person_id))
+    # Without changes allowed there is nothing to look up first: the unique constraint refuses a second vote.
+    existing = (
+        await session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id == person_id))
+        if changeable
+        else None
+    )
     if existing is not None:
-        if not changeable:
-            raise AlreadyVoted()
         existing.choice, existing.cast_at, existing.recorded_by_user_id = choice, now, recorded_by
         await session.flush()
         await _lock_open(session, poll.id)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.meetings.attendance import load_meeting
 from council.meetings.models import AgendaItem, Meeting
 from council.meetings.room_media import CurrentItem, called_item
 from council.voting.ballots import votes_cast
-from council.voting.models import Poll, PollState
+from council.voting.models import Poll, PollKind, PollState, SecretBallotReceipt, Vote
 from council.voting.polls import get_poll, quorum_of, rules_for
 from council.voting.roll import Roll, build_roll
 from council.voting.rules import Quorum, preset
@@ -60,3 +61,19 @@ async def live_state(
     cast = await votes_cast(session, poll) if poll and poll.is_open else 0
     current = called_item(meeting, confidential=include_confidential)
     return LiveState(meeting, poll, item, cast, len(roll.entitled), roll, quorum, current)
+
+
+async def with_fresh_progress(session: AsyncSession, state: LiveState) -> LiveState | None:
+    """``state`` with only the number of votes counted again (one statement), or None when that is not enough:
+    a vote changes nothing but that number, while attendance, conflicts and the poll's state change the roll."""
+    poll = state.poll
+    if poll is None or not poll.is_open:
+        return None
+    model = SecretBallotReceipt if poll.kind is PollKind.SECRET else Vote
+    cast = select(func.count()).select_from(model).where(model.poll_id == poll.id).scalar_subquery()
+    # The poll's state in the same statement: closed meanwhile (by another app process, say), the whole state is
+    # read again, so that no screen goes back from the result to the progress.
+    row = (await session.execute(select(Poll.state, cast).where(Poll.id == poll.id))).first()
+    if row is None or row[0] is not PollState.OPEN:
+        return None
+    return dataclasses.replace(state, cast=int(row[1]))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.accounts.viewer import Viewer
 from council.audit.service import record
@@ -63,16 +63,20 @@ def _body(meeting: Meeting) -> Body:
 
 
 async def get_poll(session: AsyncSession, poll_id: int, *, lock: bool = False) -> Poll:
+    # One statement: the meeting, organization, body and item are many-to-one and always there (the vote path
+    # used to spend five statements here). Only the poll's row is locked, never the body everyone shares.
     query = (
         select(Poll)
         .where(Poll.id == poll_id, Poll.deleted.is_(False))
         .options(
-            selectinload(Poll.meeting).selectinload(Meeting.organization).selectinload(Organization.body),
-            selectinload(Poll.agenda_item),
+            joinedload(Poll.meeting, innerjoin=True)
+            .joinedload(Meeting.organization, innerjoin=True)
+            .joinedload(Organization.body, innerjoin=True),
+            joinedload(Poll.agenda_item, innerjoin=True),
         )
     )
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Poll)
     poll = await session.scalar(query)
     if poll is None:
         raise NotFound("poll")

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from council.bodies.models import Membership, MembershipRole
 from council.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -62,16 +62,58 @@ def is_present(attendance: Attendance | None, now: dt.datetime) -> bool:
     return attendance.left_at is None or attendance.left_at > now
 
 
-async def _memberships(session: AsyncSession, meeting: Meeting, person_id: int | None) -> list[Membership]:
+def _active_memberships(meeting: Meeting, memberships: list[Membership]) -> list[Membership]:
+    day = meeting_day(meeting)
+    return [m for m in memberships if m.is_active_on(day)]
+
+
+async def _memberships(session: AsyncSession, meeting: Meeting) -> list[Membership]:
     query = (
         select(Membership)
         .where(Membership.organization_id == meeting.organization_id, Membership.deleted.is_(False))
         .options(selectinload(Membership.person), selectinload(Membership.on_behalf_of))
     )
-    if person_id is not None:
-        query = query.where(Membership.person_id == person_id)
-    day = meeting_day(meeting)
-    return [m for m in await session.scalars(query) if m.is_active_on(day)]
+    return _active_memberships(meeting, list(await session.scalars(query)))
+
+
+async def _person_rows(
+    session: AsyncSession, meeting: Meeting, item_id: int | None, person_id: int
+) -> tuple[list[Membership], dict[int, Attendance], set[int]]:
+    """One person's memberships, attendance and conflict in one statement (the vote path's entitlement check)."""
+    conflict = (
+        select(ConflictOfInterest.id)
+        .where(
+            ConflictOfInterest.agenda_item_id == item_id,
+            ConflictOfInterest.person_id == person_id,
+            ConflictOfInterest.deleted.is_(False),
+        )
+        .exists()
+    )
+    rows = await session.execute(
+        select(Membership, Attendance, conflict if item_id is not None else literal(False))
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.meeting_id == meeting.id,
+                Attendance.person_id == Membership.person_id,
+                Attendance.deleted.is_(False),
+            ),
+        )
+        .where(
+            Membership.organization_id == meeting.organization_id,
+            Membership.person_id == person_id,
+            Membership.deleted.is_(False),
+        )
+        .options(joinedload(Membership.person, innerjoin=True), joinedload(Membership.on_behalf_of))
+    )
+    memberships, attendances, conflicted = [], {}, set()
+    for membership, found, befangen in rows.tuples():
+        memberships.append(membership)
+        if found is not None:
+            attendances[found.person_id] = found
+        if befangen:
+            conflicted.add(person_id)
+    return _active_memberships(meeting, memberships), attendances, conflicted
 
 
 async def build_roll(
@@ -79,18 +121,18 @@ async def build_roll(
 ) -> Roll:
     """The voting seats: members with voting right, a deputy in place of the member they stand in for.
 
-    With ``person_id`` only that person's seat is looked up (the vote path needs no more).
+    With ``person_id`` only that person's seat is looked up, in one statement (the vote path needs no more).
     """
-    memberships = await _memberships(session, meeting, person_id)
-    attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
-    conflict_query = select(ConflictOfInterest.person_id).where(
-        ConflictOfInterest.agenda_item_id == item_id, ConflictOfInterest.deleted.is_(False)
-    )
     if person_id is not None:
-        attendance_query = attendance_query.where(Attendance.person_id == person_id)
-        conflict_query = conflict_query.where(ConflictOfInterest.person_id == person_id)
-    attendances = {a.person_id: a for a in await session.scalars(attendance_query)}
-    conflicted = set(await session.scalars(conflict_query)) if item_id is not None else set()
+        memberships, attendances, conflicted = await _person_rows(session, meeting, item_id, person_id)
+    else:
+        memberships = await _memberships(session, meeting)
+        attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
+        conflict_query = select(ConflictOfInterest.person_id).where(
+            ConflictOfInterest.agenda_item_id == item_id, ConflictOfInterest.deleted.is_(False)
+        )
+        attendances = {a.person_id: a for a in await session.scalars(attendance_query)}
+        conflicted = set(await session.scalars(conflict_query)) if item_id is not None else set()
     substituted = {a.substitutes_person_id for a in attendances.values() if a.substitutes_person_id}
 
     seats: dict[int, Seat] = {}

@@ -36,6 +36,7 @@ from council.voting.rules import Choice
 from web.auth import requires_login
 from web.controllers.console import console_page
 from web.controllers.voting_common import choice_from, commit_and_push, int_field, rolled_back, tally_from, wants_json
+from web.dependencies import provide_municipality
 from web.pages import FormData, form_value, page
 
 
@@ -243,14 +244,16 @@ class PollController(Controller):
         poll_id: FromPath[int],
         db_session: NamedDependency[AsyncSession],
         viewer: NamedDependency[Viewer],
-        municipality: NamedDependency[Body | None],
         data: FormData,
     ) -> Template | Redirect | Response[Any]:
         """The member's own vote, in two steps on screen: the chosen button shows the choice to confirm (nothing is
         stored), the confirmation casts it. A program (Accept: application/json) casts in one step and gets the
         receipt or the error as JSON."""
-        # Programs never need the meeting: the vote path loads the poll once, in cast_vote.
-        meeting_id = 0 if wants_json(request) else await meeting_of_poll(db_session, poll_id)
+        # Programs never need the meeting nor the municipality (only pages show it): the vote path loads the poll
+        # once, in cast_vote.
+        program = wants_json(request)
+        municipality = None if program else await provide_municipality(request, db_session)
+        meeting_id = 0 if program else await meeting_of_poll(db_session, poll_id)
         try:
             choice = choice_from(data)
             if not wants_json(request) and form_value(data, "confirm", 5) != "1":
