@@ -189,3 +189,37 @@ async def test_a_screen_share_reaches_everyone_else_beside_the_cameras(loopback_
         await relay.close()
         for bot in (anna, bernd, cem):
             await bot.close()
+
+
+async def test_the_video_slot_follows_the_loudest_speaker_by_the_audio_level_header(loopback_only):
+    # one camera slot, two cameras told apart by their size: the listener sees the speaker, not the silent one
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m5")
+    anna = Bot("anna", opus_tone(440), video=True, speaking=False, camera_size=(160, 120))
+    bernd = Bot("bernd", opus_tone(660), video=True, camera_size=(176, 144))
+    cem = Bot("cem", opus_tone(880), speaking=False)
+    try:
+        for bot in (anna, bernd, cem):
+            await room.join(bot)
+        assert await _wait_until(lambda: relay.rooms["m5"].participants["bernd"].loudness > 0.5, 10)
+        assert await _wait_until(lambda: len(cem.video_frames) > 10, 30)
+        await asyncio.sleep(0.5)
+        seen = len(cem.video_frames)
+        await asyncio.sleep(1.0)
+        assert set(cem.video_frames[seen:]) == {(176, 144)}, "the silent camera took the slot"
+        # anna starts speaking, bernd falls silent: the slot moves to anna's camera
+        anna.speak()
+        bernd.speak(False)
+
+        def cem_sees_anna() -> bool:
+            return cem.video_frames[-5:] == [(160, 120)] * 5
+
+        assert await _wait_until(cem_sees_anna, 10)
+        [slot] = [f for f in relay.rooms["m5"].participants["cem"].forwarders if f.kind == "video"]
+        assert slot.source == "anna" and room.tracks["cem"][slot.transceiver_mid or ""] == "anna"
+        assert relay.rooms["m5"].participants["anna"].loudness > relay.rooms["m5"].participants["bernd"].loudness
+    finally:
+        await room.close()
+        await relay.close()
+        for bot in (anna, bernd, cem):
+            await bot.close()
