@@ -58,6 +58,8 @@ class Settings:
     media_turn_secret: str = ""
     media_turn_ttl_seconds: int = 3600
     media_video_slots: int = 4
+    # The relay forwards audio of at most this many current speakers (the loudest) when a room has more publishers.
+    media_audio_slots: int = 5
     # Anonymous listeners of a meeting's public stream (when the chair allows it), at most this many per room.
     media_max_listeners: int = 50
     # Gather the relay's ICE host candidates only on these addresses (e.g. 127.0.0.1 in tests); empty: all.
@@ -170,6 +172,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             _int(get("MEDIA_TURN_TTL_SECONDS", "3600"), "MEDIA_TURN_TTL_SECONDS"), "MEDIA_TURN_TTL_SECONDS"
         ),
         media_video_slots=_int(get("MEDIA_VIDEO_SLOTS", "4"), "MEDIA_VIDEO_SLOTS"),
+        media_audio_slots=_positive(_int(get("MEDIA_AUDIO_SLOTS", "5"), "MEDIA_AUDIO_SLOTS"), "MEDIA_AUDIO_SLOTS"),
         media_max_listeners=_positive(
             _int(get("MEDIA_MAX_LISTENERS", "50"), "MEDIA_MAX_LISTENERS"), "MEDIA_MAX_LISTENERS"
         ),

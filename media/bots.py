@@ -1,5 +1,9 @@
 """aiortc client bots for tests and bench/media_room.py: they publish pre-encoded Opus (cheap) and record the raw
-payloads they receive, so a test can tell whose audio arrived without decoding it."""
+payloads they receive, so a test can tell whose audio arrived without decoding it.
+
+Like a browser, a bot marks each audio packet with the RFC 6464 audio level of its content: a "speaking" bot sends
+its tone at the tone's level, a "silent" one sends quiet room noise (at a low level, without DTX, as a browser does).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import array
 import asyncio
 import fractions
 import math
+import random
 import time
+import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,14 +32,37 @@ from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 
-from media.hooks import tap_receiver
+from media.hooks import send_audio_level, tap_receiver
 
 SAMPLE_RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms
+TONE_AMPLITUDE = 8000
+NOISE_AMPLITUDE = 40
 
 
-def opus_tone(frequency: float, frames: int = 50) -> list[bytes]:
+def audio_level(rms: float) -> int:
+    """RFC 6464 level of a signal with this RMS (in 16-bit sample units): 0 is 0 dBov (the loudest), 127 silence."""
+    if rms <= 0:
+        return 127
+    return min(127, max(0, round(-20 * math.log10(rms / 32767))))
+
+
+TONE_LEVEL = audio_level(TONE_AMPLITUDE / math.sqrt(2))
+NOISE_LEVEL = audio_level(NOISE_AMPLITUDE / math.sqrt(3))  # uniform noise in [-a, a]
+
+
+def opus_tone(frequency: float, frames: int = 50, amplitude: int = TONE_AMPLITUDE) -> list[bytes]:
     """`frames` 20 ms Opus packets of a sine tone (distinct frequencies give distinct packets)."""
+    return _opus(lambda n: int(amplitude * math.sin(2 * math.pi * frequency * n / SAMPLE_RATE)), frames)
+
+
+def opus_noise(seed: int, frames: int = 50, amplitude: int = NOISE_AMPLITUDE) -> list[bytes]:
+    """Quiet room noise (level `NOISE_LEVEL`); distinct seeds give distinct packets."""
+    rng = random.Random(seed)  # noqa: S311 - test signal, not crypto
+    return _opus(lambda n: rng.randint(-amplitude, amplitude), frames)
+
+
+def _opus(sample: Callable[[int], int], frames: int) -> list[bytes]:
     encoder = av.CodecContext.create("libopus", "w")
     encoder.sample_rate = SAMPLE_RATE
     encoder.layout = "stereo"
@@ -42,7 +72,7 @@ def opus_tone(frequency: float, frames: int = 50) -> list[bytes]:
     for i in range(frames + 10):
         samples = array.array("h")
         for n in range(FRAME_SAMPLES):
-            value = int(8000 * math.sin(2 * math.pi * frequency * (i * FRAME_SAMPLES + n) / SAMPLE_RATE))
+            value = sample(i * FRAME_SAMPLES + n)
             samples.extend((value, value))
         frame = av.AudioFrame(format="s16", layout="stereo", samples=FRAME_SAMPLES)
         frame.planes[0].update(samples.tobytes())
@@ -54,13 +84,29 @@ def opus_tone(frequency: float, frames: int = 50) -> list[bytes]:
 
 
 class OpusPacketTrack(MediaStreamTrack):
-    """Loops pre-encoded Opus packets in real time; aiortc sends them as they are."""
+    """Loops pre-encoded Opus packets in real time; aiortc sends them as they are.
+
+    While `speaking` it sends `payloads` (at `level`), otherwise `silence` (at `silence_level`); either way the
+    n-th packet is sent at `start + n * 20 ms` and is the n-th of its loop, so a receiver can date it.
+    `last_level` is the level of the packet last returned (None: the bot sends no audio level).
+    """
 
     kind = "audio"
 
-    def __init__(self, payloads: list[bytes]) -> None:
+    def __init__(
+        self,
+        payloads: list[bytes],
+        level: int | None = TONE_LEVEL,
+        silence: list[bytes] | None = None,
+        silence_level: int = NOISE_LEVEL,
+    ) -> None:
         super().__init__()
         self.payloads = payloads
+        self.level = level
+        self.silence = silence or payloads
+        self.silence_level = silence_level
+        self.speaking = True
+        self.last_level: int | None = None
         self.index = 0
         self.start: float | None = None
 
@@ -70,7 +116,12 @@ class OpusPacketTrack(MediaStreamTrack):
         wait = self.start + self.index * 0.02 - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-        packet = av.Packet(self.payloads[self.index % len(self.payloads)])
+        payloads = self.payloads if self.speaking else self.silence
+        if self.level is None:
+            self.last_level = None
+        else:
+            self.last_level = self.level if self.speaking else self.silence_level
+        packet = av.Packet(payloads[self.index % len(payloads)])
         packet.pts = self.index * FRAME_SAMPLES
         packet.time_base = fractions.Fraction(1, SAMPLE_RATE)
         self.index += 1
@@ -99,6 +150,12 @@ class Bot:
     name: str
     payloads: list[bytes]
     video: bool = False
+    # the RFC 6464 level of `payloads`; None sends no audio-level header (as some browsers do)
+    level: int | None = TONE_LEVEL
+    # what the bot sends while silent (`speaking` False): quiet noise of its own unless given
+    silence: list[bytes] | None = None
+    speaking: bool = True
+    camera_size: tuple[int, int] = (160, 120)
     publish_pc: RTCPeerConnection = field(init=False)
     subscribe_pc: RTCPeerConnection = field(init=False)
     # Kept here as well: a sender forgets its track when its connection closes, the bench still dates packets by it.
@@ -119,11 +176,23 @@ class Bot:
         config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
         self.publish_pc = RTCPeerConnection(config)
         self.subscribe_pc = RTCPeerConnection(config)
-        self.audio_track = OpusPacketTrack(self.payloads)
-        self.publish_pc.addTrack(self.audio_track)
+        if self.silence is None and not self.speaking:
+            self.silence = opus_noise(zlib.crc32(self.name.encode()))
+        self.audio_track = OpusPacketTrack(self.payloads, self.level, self.silence)
+        self.audio_track.speaking = self.speaking
+        sender = self.publish_pc.addTrack(self.audio_track)
+        send_audio_level(sender, lambda: self.audio_track.last_level)
         if self.video:
-            self.publish_pc.addTrack(SmallVideoTrack())
+            self.publish_pc.addTrack(SmallVideoTrack(*self.camera_size))
         self.subscribe_pc.on("track", self._on_track)
+
+    def speak(self, speaking: bool = True) -> None:
+        """Switch between the bot's tone (loud) and quiet noise (silent) from the next packet on."""
+        if not speaking and self.silence is None:
+            self.silence = opus_noise(zlib.crc32(self.name.encode()))
+            self.audio_track.silence = self.silence
+        self.speaking = speaking
+        self.audio_track.speaking = speaking
 
     async def publish_offer(self) -> str:
         await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())

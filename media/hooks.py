@@ -8,7 +8,9 @@ themselves, so it
 - keeps the sender's SR statistics (`__packet_count` ...) true so that receivers' lip sync and stats work,
 - intercepts keyframe requests arriving at a sender (`_handle_rtcp_packet`) and asks the publisher through the
   receiver's `_send_rtcp_pli`,
-- restricts ICE host candidates (aioice's `get_host_addresses`), e.g. to loopback in tests.
+- restricts ICE host candidates (aioice's `get_host_addresses`), e.g. to loopback in tests,
+- gives the frames of a pre-encoded audio track an RFC 6464 audio level (the bots' `_next_encoded_frame`): aiortc
+  negotiates the ssrc-audio-level extension but computes the level only for audio it encodes itself.
 tests/test_media_hooks.py fails when any of these names or signatures changes.
 """
 
@@ -27,7 +29,7 @@ from aiortc.rtp import RTCP_PSFB_FIR, RTCP_PSFB_PLI, HeaderExtensionsMap, RtcpPs
 PacketTap = Callable[[RtpPacket, RTCRtpCodecParameters], Awaitable[None]]
 
 RECEIVER_HOOKS = ("_handle_rtp_packet", "receive", "_send_rtcp_pli")
-SENDER_HOOKS = ("send", "_handle_rtcp_packet", "_ssrc", "transport")
+SENDER_HOOKS = ("send", "_handle_rtcp_packet", "_ssrc", "transport", "_next_encoded_frame")
 SENDER_PRIVATE_STATS = ("__packet_count", "__octet_count", "__rtp_timestamp", "__ntp_timestamp")
 
 
@@ -129,6 +131,22 @@ class ForwardingSender:
         return True
 
 
+def send_audio_level(sender: RTCRtpSender, level: Callable[[], int | None]) -> None:
+    """Mark each packet `sender` sends with the RFC 6464 level `level()` gives (0 loudest .. 127 silence; None for
+    no header), read right after the track returned the packet's frame. aiortc writes `-frame.audio_level` into the
+    ssrc-audio-level extension (it keeps levels as negative dBov) but fills it only for frames it encodes."""
+    original = sender._next_encoded_frame
+
+    async def next_encoded_frame(codec: RTCRtpCodecParameters) -> Any:
+        frame = await original(codec)
+        value = level()
+        if frame is not None and value is not None:
+            frame.audio_level = -value
+        return frame
+
+    sender._next_encoded_frame = next_encoded_frame  # type: ignore[method-assign]
+
+
 def restrict_host_addresses(addresses: list[str]) -> None:
     """Gather ICE host candidates only on these addresses (e.g. ["127.0.0.1"]); an empty list restores aioice's."""
     if addresses:
@@ -148,6 +166,10 @@ def hooks_present() -> list[str]:
     missing += [f"RTCRtpSender.{n}" for n in (*SENDER_PRIVATE_STATS, "_ssrc") if f"self.{n}" not in init_source]
     if list(inspect.signature(RTCRtpReceiver._handle_rtp_packet).parameters) != ["self", "packet", "arrival_time_ms"]:
         missing.append("RTCRtpReceiver._handle_rtp_packet(packet, arrival_time_ms)")
+    if list(inspect.signature(RTCRtpSender._next_encoded_frame).parameters) != ["self", "codec"]:
+        missing.append("RTCRtpSender._next_encoded_frame(codec)")
+    if "(False, -enc_frame.audio_level)" not in inspect.getsource(RTCRtpSender._run_rtp):
+        missing.append("RTCRtpSender._run_rtp writing -RTCEncodedFrame.audio_level into the header")
     if list(inspect.signature(aioice.ice.get_host_addresses).parameters) != ["use_ipv4", "use_ipv6"]:
         missing.append("aioice.ice.get_host_addresses(use_ipv4, use_ipv6)")
     return missing

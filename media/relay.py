@@ -4,6 +4,10 @@ Every participant has two peer connections: a sending one (the participant offer
 received packets) and a receiving one (the relay offers one sendonly transceiver per other speaker's audio and a
 bounded number of video slots). Joins add transceivers to the other listeners' receiving connections (one
 renegotiation each); leaves only free transceivers for reuse, so the others are not disturbed.
+
+Audio is forwarded only from the `audio_slots` loudest current speakers once a room has more publishers than that
+(`rewrite.AudioSlots`, judged per packet by the RFC 6464 audio-level header, as Jitsi Videobridge does); the
+listener's track of a silent publisher stays negotiated but idle, and resumes without a sequence gap.
 """
 
 from __future__ import annotations
@@ -72,8 +76,11 @@ def _ntp_now() -> int:
 class AiortcRelay:
     """The built-in `MediaBackend`."""
 
-    def __init__(self, video_slots: int = 4, ice_servers: list[RTCIceServer] | None = None) -> None:
+    def __init__(
+        self, video_slots: int = 4, ice_servers: list[RTCIceServer] | None = None, audio_slots: int = 5
+    ) -> None:
         self.video_slots = video_slots
+        self.audio_slots = audio_slots
         self.ice_servers = ice_servers or []
         self.rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -85,7 +92,7 @@ class AiortcRelay:
         if room_id in self.rooms:
             self.rooms[room_id].listener = listener
             return
-        room = Room(room_id, listener, self.video_slots)
+        room = Room(room_id, listener, self.video_slots, rewrite.AudioSlots(self.audio_slots))
         room.speaker_task = asyncio.create_task(self._follow_speakers(room))
         self.rooms[room_id] = room
 
@@ -184,11 +191,13 @@ class AiortcRelay:
             raise MediaError(f"invalid candidate: {exc}") from exc
 
     def mute(self, room_id: str, participant: str, kind: Kind, muted: bool) -> None:
-        p = self._participant(self._room(room_id), participant)
+        room = self._room(room_id)
+        p = self._participant(room, participant)
         if muted:
             p.muted.add(kind)
             if kind == "audio":
                 p.loudness = 0.0
+                room.audio_slots.forget(participant)
         else:
             p.muted.discard(kind)
 
@@ -197,6 +206,7 @@ class AiortcRelay:
         if room is None or participant not in room.participants:
             return
         p = room.participants.pop(participant)
+        room.audio_slots.forget(participant)
         if room.screen == participant:
             room.screen = None
         recorder = room.recorders.pop(participant, None)
@@ -267,15 +277,25 @@ class AiortcRelay:
                 self._reconcile(room)
             p.ssrcs[track] = packet.ssrc
             _count_ingress(p.ingress, track, packet.sequence_number)
-            level = packet.extensions.audio_level
-            if kind == "audio" and level is not None:
-                p.loudness = rewrite.smooth(p.loudness, rewrite.loudness(level[1]))
-            if kind == "audio" and room.recording_dir is not None:
-                self._record(room, p.id, packet)
+            sequence_number = packet.sequence_number
+            if kind == "audio":
+                if room.recording_dir is not None:
+                    self._record(room, p.id, packet)
+                level = packet.extensions.audio_level
+                # without an audio level (some browsers) a publisher is always forwarded; with one, while among
+                # the room's loudest current speakers
+                if level is not None:
+                    p.loudness = rewrite.smooth(p.loudness, rewrite.loudness(level[1]))
+                    if not room.audio_slots.admit(p.id, level[1], p.loudness, room.audio_publishers, time.monotonic()):
+                        p.audio_pause.pause()
+                        return
+                sequence_number, talkspurt = p.audio_pause.resume(sequence_number)
+                if talkspurt:
+                    packet.marker = 1
             ntp = _ntp_now()
             step = 960 if kind == "audio" else 3000
             for forwarder in room.routes.get((p.id, track), ()):
-                seq, ts = forwarder.rewriter.rewrite(p.id, packet.sequence_number, packet.timestamp, step)
+                seq, ts = forwarder.rewriter.rewrite(p.id, sequence_number, packet.timestamp, step)
                 if await forwarder.out.forward(packet, mime, seq, ts, ntp):
                     self.forwarded_packets += 1
 
@@ -379,6 +399,7 @@ class AiortcRelay:
     def _reconcile(self, room: Room) -> None:
         """Give every listener a forwarder for each other speaker's audio and for the chosen cameras."""
         audio_sources = [pid for pid, p in room.participants.items() if "audio" in p.receivers]
+        room.audio_publishers = len(audio_sources)
         video_sources = [pid for pid, p in room.participants.items() if "video" in p.receivers]
         room.video_choice = rewrite.choose_video_sources(
             {pid: p.loudness for pid, p in room.participants.items()},

@@ -78,3 +78,82 @@ def choose_video_sources(
 
     ranked = sorted(publishers, key=lambda p: (-score(p), publishers.index(p)))
     return ranked[:slots]
+
+
+SPEECH_LEVEL = 50  # RFC 6464 levels at or above -50 dBov (0..50) count as speech; room noise is quieter
+AUDIO_HOLD_S = 0.8  # a speaker stays forwarded this long after the last loud packet: pauses between words
+AUDIO_HYSTERESIS = 0.1
+
+
+@dataclass
+class AudioSlots:
+    """Whose audio is forwarded when a room has more publishers than `slots`: the loudest current speakers.
+
+    Only packets that carry an audio level are judged (the relay forwards those without one unconditionally).
+    While the room has at most `slots` publishers everybody is forwarded. Beyond that a publisher is forwarded
+    from its first loud packet on (at once, so no word is clipped) if a slot is free or it is louder than the
+    quietest current speaker by `hysteresis` (who then gives up the slot), and stays forwarded until `hold`
+    seconds after its last loud packet.
+    """
+
+    slots: int
+    hold: float = AUDIO_HOLD_S
+    hysteresis: float = AUDIO_HYSTERESIS
+    # the forwarded speakers: [time of the last loud packet, loudness]
+    speaking: dict[str, list[float]] = field(default_factory=dict)
+
+    def admit(self, source: str, level: int, loudness: float, publishers: int, now: float) -> bool:
+        """Whether this packet of `source` (RFC 6464 `level`, smoothed `loudness`) is forwarded."""
+        if publishers <= self.slots:
+            return True
+        loud = level <= SPEECH_LEVEL
+        member = self.speaking.get(source)
+        if member is not None:
+            member[1] = loudness
+            if loud:
+                member[0] = now
+                return True
+            if now - member[0] <= self.hold:
+                return True
+            del self.speaking[source]
+            return False
+        if not loud:
+            return False
+        for other, (last_loud, _) in list(self.speaking.items()):
+            if now - last_loud > self.hold:
+                del self.speaking[other]
+        if len(self.speaking) >= self.slots:
+            quietest = min(self.speaking, key=lambda s: self.speaking[s][1])
+            if loudness <= self.speaking[quietest][1] + self.hysteresis:
+                return False
+            del self.speaking[quietest]
+        self.speaking[source] = [now, loudness]
+        return True
+
+    def forget(self, source: str) -> None:
+        self.speaking.pop(source, None)
+
+
+@dataclass
+class PauseCompactor:
+    """Closes the sequence-number gap a paused (not forwarded) audio source leaves, so a listener does not count
+    the pause as loss; the timestamps keep the pause, as after discontinuous transmission (DTX)."""
+
+    removed: int = 0
+    last_seq: int | None = None
+    paused: bool = False
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self, seq: int) -> tuple[int, bool]:
+        """The compacted sequence number of a forwarded packet, and whether it starts a talkspurt after a pause."""
+        talkspurt = self.paused and self.last_seq is not None
+        if talkspurt and self.last_seq is not None:
+            gap = (seq - self.last_seq - 1) % SEQ_MOD
+            if gap < SEQ_MOD // 2:
+                self.removed = (self.removed + gap) % SEQ_MOD
+        self.paused = False
+        if self.last_seq is None or _seq_newer(seq, self.last_seq):
+            self.last_seq = seq
+        return (seq - self.removed) % SEQ_MOD, talkspurt

@@ -49,6 +49,8 @@ class Participant:
     screen_mid: str | None = None
     screen_receivers: dict[str, RTCRtpReceiver] = field(default_factory=dict)
     first_media: dict[str, float] = field(default_factory=dict)
+    # the sequence numbers of audio packets not forwarded (not among the loudest speakers), left out towards listeners
+    audio_pause: rewrite.PauseCompactor = field(default_factory=rewrite.PauseCompactor)
     # per kind: packets received, highest extended sequence number, first one (RTP loss as RFC 3550 counts it)
     ingress: dict[str, list[int]] = field(default_factory=dict)
 
@@ -58,6 +60,8 @@ class Room:
     id: str
     listener: EventListener
     video_slots: int
+    audio_slots: rewrite.AudioSlots
+    audio_publishers: int = 0
     participants: dict[str, Participant] = field(default_factory=dict)
     routes: dict[tuple[str, str], list[Forwarder]] = field(default_factory=dict)
     video_choice: list[str] = field(default_factory=list)

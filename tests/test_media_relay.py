@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 
@@ -189,3 +190,90 @@ async def test_a_screen_share_reaches_everyone_else_beside_the_cameras(loopback_
         await relay.close()
         for bot in (anna, bernd, cem):
             await bot.close()
+
+
+async def test_the_video_slot_follows_the_loudest_speaker_by_the_audio_level_header(loopback_only):
+    # one camera slot, two cameras told apart by their size: the listener sees the speaker, not the silent one
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m5")
+    anna = Bot("anna", opus_tone(440), video=True, speaking=False, camera_size=(160, 120))
+    bernd = Bot("bernd", opus_tone(660), video=True, camera_size=(176, 144))
+    cem = Bot("cem", opus_tone(880), speaking=False)
+    try:
+        for bot in (anna, bernd, cem):
+            await room.join(bot)
+        assert await _wait_until(lambda: relay.rooms["m5"].participants["bernd"].loudness > 0.5, 10)
+        assert await _wait_until(lambda: cem.video_frames[-5:] == [(176, 144)] * 5, 30), (
+            cem.video_frames[-10:],
+            [(f.kind, f.source) for f in relay.rooms["m5"].participants["cem"].forwarders],
+            {n: p.loudness for n, p in relay.rooms["m5"].participants.items()},
+        )
+        [slot] = [f for f in relay.rooms["m5"].participants["cem"].forwarders if f.kind == "video"]
+        seen = len(cem.video_frames)
+        for _ in range(10):
+            assert slot.source == "bernd", "the silent camera took the slot"
+            await asyncio.sleep(0.1)
+        assert len(cem.video_frames) > seen and set(cem.video_frames[seen:]) == {(176, 144)}
+        # anna starts speaking, bernd falls silent: the slot moves to anna's camera
+        anna.speak()
+        bernd.speak(False)
+
+        def cem_sees_anna() -> bool:
+            return cem.video_frames[-5:] == [(160, 120)] * 5
+
+        assert await _wait_until(cem_sees_anna, 10)
+        assert slot.source == "anna" and room.tracks["cem"][slot.transceiver_mid or ""] == "anna"
+        assert relay.rooms["m5"].participants["anna"].loudness > relay.rooms["m5"].participants["bernd"].loudness
+    finally:
+        await room.close()
+        await relay.close()
+        for bot in (anna, bernd, cem):
+            await bot.close()
+
+
+async def test_only_the_loudest_speakers_audio_is_forwarded_in_a_big_room(loopback_only):
+    # K + 3 bots, two of them speaking, and one bot whose packets carry no audio level (always forwarded)
+    k = 3
+    relay = AiortcRelay(video_slots=0, audio_slots=k)
+    room = LocalRoom(relay, "m6")
+    names = [f"bot{i}" for i in range(k + 3)]
+    bots = {name: Bot(name, opus_tone(300 + 50 * i), speaking=i < 2) for i, name in enumerate(names)}
+    bots["plain"] = Bot("plain", opus_tone(1000), level=None)
+    owner = {p: name for name, bot in bots.items() for p in (*bot.payloads, *(bot.silence or []))}
+    speakers, silent = {"bot0", "bot1"}, set(names[2:])
+    try:
+        for bot in bots.values():
+            await room.join(bot)
+
+        def heard_since(listener: Bot, mark: int) -> set[str]:
+            return {owner.get(p, "?") for _, p in listener.arrivals[mark:]}
+
+        def settled() -> bool:
+            negotiated = all(len(room.tracks[name]) == len(bots) - 1 for name in bots)
+            return negotiated and all(len(bot.received) >= 2 for bot in bots.values())
+
+        assert await _wait_until(settled, 30)
+        await asyncio.sleep(1.0)  # past the hold of the packets forwarded while the room was filling
+        marks = {name: len(bot.arrivals) for name, bot in bots.items()}
+        await asyncio.sleep(2.0)
+        for name, bot in bots.items():
+            heard = heard_since(bot, marks[name])
+            assert heard == (speakers | {"plain"}) - {name}, (name, heard)
+            assert not heard & silent
+            # the listener counts no loss although the silent ones' packets were left out
+            for seqs in bot.sequence_numbers.values():
+                tail = seqs[-20:]
+                assert all((b - a) % 65536 == 1 for a, b in itertools.pairwise(tail))
+        # a silent one starts speaking: the others hear it within a few hundred ms
+        newcomer, listener = bots["bot4"], bots["bot2"]
+        mark = len(listener.arrivals)
+        started = time.monotonic()
+        newcomer.speak()
+        assert await _wait_until(lambda: "bot4" in heard_since(listener, mark), 5)
+        first = next(t for t, p in listener.arrivals[mark:] if owner.get(p) == "bot4")
+        assert first - started < 0.4, f"heard after {first - started:.3f} s"
+        assert owner[next(p for t, p in listener.arrivals[mark:] if t == first)] == "bot4"
+        assert next(p for t, p in listener.arrivals[mark:] if t == first) in newcomer.payloads, "its speech, not noise"
+    finally:
+        await room.close()
+        await relay.close()

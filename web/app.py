@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         )
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
-        relay = AiortcRelay(video_slots=settings.media_video_slots)
+        relay = AiortcRelay(video_slots=settings.media_video_slots, audio_slots=settings.media_audio_slots)
         recorder = RoomRecorder(relay, sessions, FileStorage(settings.file_storage), settings.var_dir / "recordings")
         app.state.room_hub = RoomHub(
             relay,
