@@ -249,15 +249,17 @@ async def test_a_change_in_another_process_reaches_this_one_over_redis(
     engines = [create_engine(database_url, pool_size=2), create_engine(database_url, pool_size=2)]
     apps = [create_app(shared, engine=engine) for engine in engines]
     key = changes.database_key(engines[0].url)
-    # Every writing commit of either app, to compare with what the other app relayed.
     local: list[changes.DatabaseKey] = []
-    stop = changes.on_local_change(lambda key, _engine: local.append(key))
+    stop = None
     try:
         async with (
             LifespanManager(apps[0], startup_timeout=60),  # type: ignore[arg-type]
             LifespanManager(apps[1], startup_timeout=60),  # type: ignore[arg-type]
             browser_client(apps[1]) as visitor,
         ):
+            # Every writing commit of either app from now on, to compare with what the other app relayed.
+            stop = changes.on_local_change(lambda key, _engine: local.append(key))
+            relayed.clear()
             path = f"/meetings/{world.past_meeting.id}"
             await visitor.get(path)
             await visitor.get(path)
@@ -275,7 +277,8 @@ async def test_a_change_in_another_process_reaches_this_one_over_redis(
             assert local
             assert relayed == local == [key] * len(local)
     finally:
-        stop()
+        if stop is not None:
+            stop()
         for engine in engines:
             await engine.dispose()
 

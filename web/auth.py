@@ -71,13 +71,8 @@ class LanguageMiddleware(ASGIMiddleware):
     scopes = ("http", "websocket")  # type: ignore[assignment]
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        headers = dict(scope.get("headers", []))
-        accept = headers.get(b"accept-language", b"").decode("latin-1")
-        cookie_header = headers.get(b"cookie", b"").decode("latin-1")
-        preferred = None
-        for part in cookie_header.split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == LANGUAGE_COOKIE:
-                preferred = value
+        connection = ASGIConnection[Any, Any, Any, Any](scope)
+        accept = connection.headers.get("accept-language", "")
+        preferred = connection.cookies.get(LANGUAGE_COOKIE)
         i18n.activate(i18n.negotiate_language(accept, preferred))
         await next_app(scope, receive, send)

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from hmac import compare_digest
 from typing import Any
 
-from litestar.channels import ChannelsPlugin
+from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash, generate_csrf_token
@@ -122,7 +123,7 @@ class PageCacheMiddleware(ASGIMiddleware):
         ):
             await next_app(scope, receive, send)
             return
-        cookie = _cookie(scope, self.csrf.cookie_name)
+        cookie = ASGIConnection[Any, Any, Any, Any](scope).cookies.get(self.csrf.cookie_name)
         if cookie is not None and not valid_token(cookie, self.csrf.secret):
             await next_app(scope, receive, send)  # the CSRF middleware's business; nothing is kept for it
             return
@@ -201,23 +202,8 @@ def _key(scope: Scope) -> tuple[str, str, bytes]:
 _HTMX_HEADERS = frozenset({b"hx-request", b"hx-boosted", b"hx-target"})
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for header, value in scope.get("headers", []):
-        if header == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                cookie_name, _, cookie_value = part.strip().partition("=")
-                if cookie_name == name:
-                    return cookie_value
-    return None
-
-
 async def _unused(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover - never called
     raise RuntimeError("the CSRF wrapper is only used for its cookie")
-
-
-def instance_id() -> str:
-    """Names this process in the change messages it relays, so it can ignore its own."""
-    return secrets.token_hex(8)
 
 
 def changes_channel(namespace: str) -> str:
@@ -227,27 +213,29 @@ def changes_channel(namespace: str) -> str:
 @asynccontextmanager
 async def relaying_changes(channels: ChannelsPlugin, namespace: str, engine: Engine) -> AsyncIterator[None]:
     """Several app processes (over Redis): each tells the others when it wrote, so none serves a stale page."""
-    origin = instance_id()
+    origin = secrets.token_hex(8)  # names this process in its messages, so it can ignore its own
     channel = changes_channel(namespace)
     database = database_key(engine.url)
 
     def tell_others(key: DatabaseKey, writer: Engine) -> None:
         if writer is engine:
-            channels.publish({"origin": origin}, channel)
+            with contextlib.suppress(RuntimeError):  # the plugin is shutting down
+                channels.publish({"origin": origin}, channel)
 
-    async def listen() -> None:
-        async with channels.start_subscription([channel]) as subscriber:
-            async for raw in subscriber.iter_events():
-                with contextlib.suppress(ValueError, TypeError, AttributeError):
-                    if json.loads(raw).get("origin") != origin:
-                        note_remote_change(database)
+    async def listen(subscriber: Subscriber) -> None:
+        async for raw in subscriber.iter_events():
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                if json.loads(raw).get("origin") != origin:
+                    note_remote_change(database)
 
-    stop = on_local_change(tell_others)
-    task = asyncio.create_task(listen(), name="council-page-cache-changes")
-    try:
-        yield
-    finally:
-        stop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    # Subscribed before the app serves: no change of another process may pass unheard.
+    async with channels.start_subscription([channel]) as subscriber:
+        stop = on_local_change(tell_others)
+        task = asyncio.create_task(listen(subscriber), name="council-page-cache-changes")
+        try:
+            yield
+        finally:
+            stop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
