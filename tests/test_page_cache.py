@@ -5,6 +5,7 @@ with the visitor's own CSRF token; nothing a member sees is ever handed to the p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.middleware.csrf import generate_csrf_token
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -26,7 +28,7 @@ from council.settings import Settings
 from tests.conftest import browser_client
 from tests.web_helpers import submit_form
 from tests.world import CONFIDENTIAL_MARKER, PASSWORD, World
-from web.page_cache import PLACEHOLDER, Kept, PageStore, valid_token
+from web.page_cache import PLACEHOLDER, Kept, PageStore, changes_channel, valid_token
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -257,8 +259,19 @@ async def test_a_change_in_another_process_reaches_this_one_over_redis(
             LifespanManager(apps[1], startup_timeout=60),  # type: ignore[arg-type]
             browser_client(apps[1]) as visitor,
         ):
+            # Redis passes messages on only once its subscriptions are through: wait until a probe arrives.
+            probe = apps[0].plugins.get(ChannelsPlugin)
+            for _ in range(50):
+                probe.publish({"origin": "probe"}, changes_channel(shared.redis_namespace))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), timeout=0.1)
+                    break
+            assert relayed, "the change channel never delivered"
+            await asyncio.sleep(0.5)  # probes still on their way
             # Every writing commit of either app from now on, to compare with what the other app relayed.
-            stop = changes.on_local_change(lambda key, _engine: local.append(key))
+            # (Only these two apps' engines: other tests of this worker may leave writers of their own behind.)
+            ours = {engine.sync_engine for engine in engines}
+            stop = changes.on_local_change(lambda key, writer: local.append(key) if writer in ours else None)
             relayed.clear()
             path = f"/meetings/{world.past_meeting.id}"
             await visitor.get(path)
