@@ -23,6 +23,7 @@ from council.changes import database_key
 from council.db import create_engine, session_factory
 from council.files.storage import FileStorage
 from council.settings import Settings, load_settings
+from council.voting.ballot_box import BallotBox
 from media.hooks import restrict_host_addresses
 from media.relay import AiortcRelay
 from web.auth import VIEWER_CACHE, LanguageMiddleware
@@ -100,6 +101,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         broadcaster = LiveBroadcaster(channels, sessions, build_environment(), settings.redis_namespace)
         app.state.broadcaster = broadcaster
         await broadcaster.start()
+        ballot_box = BallotBox(sessions, broadcaster.publish)
+        app.state.ballot_box = ballot_box
+        await ballot_box.start()
         sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")
         sharing = (
             asyncio.create_task(
@@ -140,6 +144,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+            await ballot_box.stop()
             await broadcaster.stop()
 
     return Litestar(

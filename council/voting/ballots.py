@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +19,7 @@ from council.messages import N_
 from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen
 from council.voting.models import Poll, PollKind, PollState, SecretBallotReceipt, Vote
 from council.voting.polls import get_poll, require_conduct, rules_for
-from council.voting.roll import Seat, seat_of
+from council.voting.roll import Seat, build_roll, seat_of
 from council.voting.rules import AbstentionNotAllowed, Choice
 
 
@@ -32,7 +34,7 @@ class Receipt:
     changed: bool = False
 
 
-def _refusal(seat: Seat | None) -> str | None:
+def refusal_of(seat: Seat | None) -> str | None:
     if seat is None:
         return N_("Sie sind in diesem Gremium nicht stimmberechtigt.")
     if seat.befangen:
@@ -47,7 +49,7 @@ async def _check(session: AsyncSession, poll: Poll, person_id: int, choice: Choi
         raise PollNotOpen()
     if choice is Choice.ABSTAIN and not rules_for(poll, poll.meeting.organization.body).abstention_allowed:
         raise AbstentionNotAllowed({"choice": N_("Stimmenthaltung ist nach der Gemeindeordnung unzulässig.")})
-    refusal = _refusal(await seat_of(session, poll.meeting, poll.agenda_item_id, person_id, now))
+    refusal = refusal_of(await seat_of(session, poll.meeting, poll.agenda_item_id, person_id, now))
     if refusal:
         raise NotEntitledToVote(refusal)
 
@@ -79,12 +81,14 @@ async def check_ballot(session: AsyncSession, poll_id: int, viewer: Viewer, choi
 
 
 async def cast_vote(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Receipt:
-    """The member's own vote. One per member and poll, enforced by a unique constraint."""
-    poll = await _own_ballot(session, poll_id, viewer, choice, now)
-    assert viewer.person_id is not None
-    receipt = await _store(session, poll, viewer.person_id, choice, now, recorded_by=None)
-    _audit(session, poll, viewer, viewer.person_id, receipt)
-    return receipt
+    """The member's own vote. One per member and poll, enforced by a unique constraint. (The web app collects
+    the votes arriving together in its ballot box and writes them with ``write_ballots`` in one go.)"""
+    if viewer.person_id is None:
+        raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
+    (outcome,) = await write_ballots(session, poll_id, [Ballot(poll_id, viewer.person_id, viewer.user_id, choice, now)])
+    if isinstance(outcome, ValidationFailed):
+        raise outcome
+    return outcome
 
 
 async def record_vote(
@@ -96,31 +100,16 @@ async def record_vote(
     if poll.kind is not PollKind.NAMED:
         raise ValidationFailed({"poll": N_("Stimmen im Saal werden nur bei namentlicher Abstimmung einzeln erfasst.")})
     await _check(session, poll, person_id, choice, now)
-    receipt = await _store(session, poll, person_id, choice, now, recorded_by=viewer.user_id, correctable=True)
+    receipt = await _store_in_room(session, poll, person_id, choice, now, recorded_by=viewer.user_id)
     _audit(session, poll, viewer, person_id, receipt)
     return receipt
 
 
-async def _store(
-    session: AsyncSession,
-    poll: Poll,
-    person_id: int,
-    choice: Choice,
-    now: dt.datetime,
-    *,
-    recorded_by: int | None,
-    correctable: bool = False,
+async def _store_in_room(
+    session: AsyncSession, poll: Poll, person_id: int, choice: Choice, now: dt.datetime, *, recorded_by: int | None
 ) -> Receipt:
-    if poll.kind is PollKind.SECRET:
-        await _store_secret(session, poll, person_id, choice)
-        return Receipt(poll.id, person_id, now, None)
-    changeable = correctable or poll.meeting.organization.body.votes_changeable
-    # Without changes allowed there is nothing to look up first: the unique constraint refuses a second vote.
-    existing = (
-        await session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id == person_id))
-        if changeable
-        else None
-    )
+    """A vote given in the room; recorded again while the poll is open, it corrects the earlier entry."""
+    existing = await session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id == person_id))
     if existing is not None:
         existing.choice, existing.cast_at, existing.recorded_by_user_id = choice, now, recorded_by
         await session.flush()
@@ -130,29 +119,10 @@ async def _store(
     try:
         await session.flush()
     except IntegrityError as exc:
-        # Two requests for the same member at once: the database lets exactly one through.
+        # The member's own device and the roll call at once: the database lets exactly one through.
         raise AlreadyVoted() from exc
     await _lock_open(session, poll.id)
     return Receipt(poll.id, person_id, now, choice)
-
-
-async def _store_secret(session: AsyncSession, poll: Poll, person_id: int, choice: Choice) -> None:
-    """Who voted goes into the receipts table, the choice only into the poll's totals: nothing links the two."""
-    session.add(SecretBallotReceipt(poll_id=poll.id, person_id=person_id))
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise AlreadyVoted() from exc
-    column = {Choice.YES: Poll.yes, Choice.NO: Poll.no, Choice.ABSTAIN: Poll.abstain}[choice]
-    # The increment also takes the poll's row lock, which keeps a concurrent close waiting for us.
-    result = await session.execute(
-        update(Poll)
-        .where(Poll.id == poll.id, Poll.state == PollState.OPEN)
-        .values({column.key: column + 1})
-        .returning(Poll.id)
-    )
-    if result.scalar_one_or_none() is None:
-        raise PollNotOpen()
 
 
 def _audit(session: AsyncSession, poll: Poll, viewer: Viewer, person_id: int, receipt: Receipt) -> None:
@@ -201,3 +171,157 @@ async def own_vote(session: AsyncSession, poll: Poll, person_id: int) -> Receipt
         return Receipt(poll.id, person_id, poll.opened_at or poll.created, None) if voted else None
     vote = await session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id == person_id))
     return Receipt(poll.id, person_id, vote.cast_at, vote.choice) if vote else None
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One member's own vote as it arrived: who cast it (their account) and when."""
+
+    poll_id: int
+    person_id: int
+    user_id: int | None
+    choice: Choice
+    cast_at: dt.datetime
+
+
+Outcome = Receipt | ValidationFailed
+
+
+def _insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """INSERT … ON CONFLICT DO NOTHING in the dialect at hand: a second vote is skipped, not an error."""
+    dialect = session.get_bind().dialect.name
+    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return statement.on_conflict_do_nothing(index_elements=["poll_id", "person_id"])
+
+
+async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[Ballot]) -> list[Outcome]:
+    """Checks and stores the ballots of one poll in the session's transaction; the caller commits.
+
+    Returns one outcome per ballot, in order: its receipt, or why it was refused. The checks are those of
+    ``cast_vote``, made once for all: the poll exists, members vote on it themselves, it is open (held open by a
+    share lock until the commit, so a close waits for these votes or they see it closed), abstention is allowed,
+    and each voter holds a seat, is present and not befangen. The first ballot of a member wins; a later one in
+    the same batch, or one already stored, is refused (unless the body lets members change their vote).
+    """
+    if not ballots:
+        return []
+    poll = await get_poll(session, poll_id)
+    if poll.kind is PollKind.OPEN:
+        refused = ValidationFailed({"poll": N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")})
+        return [refused for _ in ballots]
+    state = await session.scalar(select(Poll.state).where(Poll.id == poll_id).with_for_update(read=True))
+    if state is not PollState.OPEN:
+        return [PollNotOpen() for _ in ballots]
+
+    body = poll.meeting.organization.body
+    abstention_allowed = rules_for(poll, body).abstention_allowed
+    persons = {ballot.person_id for ballot in ballots}
+    moment = max(ballot.cast_at for ballot in ballots)
+    roll = await build_roll(session, poll.meeting, poll.agenda_item_id, moment, person_ids=persons)
+
+    outcomes: list[Outcome | None] = [None] * len(ballots)
+    first: dict[int, int] = {}  # person -> index of the ballot to store
+    for index, ballot in enumerate(ballots):
+        if ballot.choice is Choice.ABSTAIN and not abstention_allowed:
+            outcomes[index] = AbstentionNotAllowed(
+                {"choice": N_("Stimmenthaltung ist nach der Gemeindeordnung unzulässig.")}
+            )
+        elif (refusal := refusal_of(roll.seat_of(ballot.person_id))) is not None:
+            outcomes[index] = NotEntitledToVote(refusal)
+        elif ballot.person_id in first:
+            outcomes[index] = AlreadyVoted()
+        else:
+            first[ballot.person_id] = index
+
+    chosen = [ballots[index] for index in sorted(first.values(), key=lambda i: ballots[i].person_id)]
+    if poll.kind is PollKind.SECRET:
+        stored = await _store_secret(session, poll, chosen)
+        changed: set[int] = set()
+    else:
+        stored, changed = await _store_named(session, poll, chosen, changeable=body.votes_changeable)
+
+    for person_id, index in first.items():
+        ballot = ballots[index]
+        if person_id not in stored:
+            outcomes[index] = AlreadyVoted()
+            continue
+        secret = poll.kind is PollKind.SECRET
+        receipt = Receipt(poll.id, person_id, ballot.cast_at, None if secret else ballot.choice, person_id in changed)
+        outcomes[index] = receipt
+        data: dict[str, object] = {"person_id": person_id, "in_room": False}
+        if not secret:
+            data["choice"] = ballot.choice.value
+            data["changed"] = receipt.changed
+        record(
+            session,
+            action="vote.cast",
+            subject_type="poll",
+            subject_id=poll.id,
+            actor_user_id=ballot.user_id,
+            body_id=body.id,
+            data=data,
+            at=ballot.cast_at,
+        )
+    if stored:
+        emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
+    await session.flush()
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+async def _store_named(
+    session: AsyncSession, poll: Poll, ballots: list[Ballot], *, changeable: bool
+) -> tuple[set[int], set[int]]:
+    """(persons stored, of those the ones whose earlier vote was changed)."""
+    changed: set[int] = set()
+    if changeable and ballots:
+        persons = [ballot.person_id for ballot in ballots]
+        existing = {
+            vote.person_id: vote
+            for vote in await session.scalars(select(Vote).where(Vote.poll_id == poll.id, Vote.person_id.in_(persons)))
+        }
+        for ballot in ballots:
+            vote = existing.get(ballot.person_id)
+            if vote is not None:
+                vote.choice, vote.cast_at, vote.recorded_by_user_id = ballot.choice, ballot.cast_at, None
+                changed.add(ballot.person_id)
+        await session.flush()
+        ballots = [ballot for ballot in ballots if ballot.person_id not in changed]
+    if not ballots:
+        return changed, changed
+    rows = [
+        {
+            "poll_id": poll.id,
+            "person_id": ballot.person_id,
+            "choice": ballot.choice,
+            "cast_at": ballot.cast_at,
+            "recorded_by_user_id": None,
+            "created": ballot.cast_at,
+            "modified": ballot.cast_at,
+            "deleted": False,
+        }
+        for ballot in ballots
+    ]
+    table = Vote.__table__
+    assert isinstance(table, Table)
+    inserted = await session.execute(_insert(session, table).values(rows).returning(table.c.person_id))
+    return set(inserted.scalars()) | changed, changed
+
+
+async def _store_secret(session: AsyncSession, poll: Poll, ballots: list[Ballot]) -> set[int]:
+    """Who voted into the receipts, the choices only into the poll's totals: one UPDATE for the whole batch."""
+    if not ballots:
+        return set()
+    table = SecretBallotReceipt.__table__
+    assert isinstance(table, Table)
+    rows = [{"poll_id": poll.id, "person_id": ballot.person_id} for ballot in ballots]
+    inserted = set((await session.execute(_insert(session, table).values(rows).returning(table.c.person_id))).scalars())
+    counted = [ballot.choice for ballot in ballots if ballot.person_id in inserted]
+    increments = {
+        column.key: column + counted.count(choice)
+        for choice, column in ((Choice.YES, Poll.yes), (Choice.NO, Poll.no), (Choice.ABSTAIN, Poll.abstain))
+        if counted.count(choice)
+    }
+    if increments:
+        # The poll is share-locked by us and open: the increment cannot miss a close.
+        await session.execute(update(Poll).where(Poll.id == poll.id).values(increments))
+    return inserted

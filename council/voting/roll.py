@@ -77,14 +77,14 @@ async def _memberships(session: AsyncSession, meeting: Meeting) -> list[Membersh
 
 
 async def _person_rows(
-    session: AsyncSession, meeting: Meeting, item_id: int | None, person_id: int
+    session: AsyncSession, meeting: Meeting, item_id: int | None, person_ids: set[int]
 ) -> tuple[list[Membership], dict[int, Attendance], set[int]]:
-    """One person's memberships, attendance and conflict in one statement (the vote path's entitlement check)."""
+    """Some persons' memberships, attendance and conflicts in one statement (the vote path's entitlement check)."""
     conflict = (
         select(ConflictOfInterest.id)
         .where(
             ConflictOfInterest.agenda_item_id == item_id,
-            ConflictOfInterest.person_id == person_id,
+            ConflictOfInterest.person_id == Membership.person_id,
             ConflictOfInterest.deleted.is_(False),
         )
         .exists()
@@ -101,7 +101,7 @@ async def _person_rows(
         )
         .where(
             Membership.organization_id == meeting.organization_id,
-            Membership.person_id == person_id,
+            Membership.person_id.in_(person_ids),
             Membership.deleted.is_(False),
         )
         .options(joinedload(Membership.person, innerjoin=True), joinedload(Membership.on_behalf_of))
@@ -112,19 +112,24 @@ async def _person_rows(
         if found is not None:
             attendances[found.person_id] = found
         if befangen:
-            conflicted.add(person_id)
+            conflicted.add(membership.person_id)
     return _active_memberships(meeting, memberships), attendances, conflicted
 
 
 async def build_roll(
-    session: AsyncSession, meeting: Meeting, item_id: int | None, now: dt.datetime, *, person_id: int | None = None
+    session: AsyncSession,
+    meeting: Meeting,
+    item_id: int | None,
+    now: dt.datetime,
+    *,
+    person_ids: set[int] | None = None,
 ) -> Roll:
     """The voting seats: members with voting right, a deputy in place of the member they stand in for.
 
-    With ``person_id`` only that person's seat is looked up, in one statement (the vote path needs no more).
+    With ``person_ids`` only those persons' seats are looked up, in one statement (the vote path needs no more).
     """
-    if person_id is not None:
-        memberships, attendances, conflicted = await _person_rows(session, meeting, item_id, person_id)
+    if person_ids is not None:
+        memberships, attendances, conflicted = await _person_rows(session, meeting, item_id, person_ids)
     else:
         memberships = await _memberships(session, meeting)
         attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
@@ -144,7 +149,7 @@ async def build_roll(
                 continue
         elif not membership.voting_right:
             continue
-        elif person_id is None and membership.person_id in substituted:
+        elif person_ids is None and membership.person_id in substituted:
             continue  # the deputy holds this seat today
         seats[membership.person_id] = Seat(
             person_id=membership.person_id,
@@ -171,5 +176,5 @@ async def seat_of(
     session: AsyncSession, meeting: Meeting, item_id: int | None, person_id: int, now: dt.datetime
 ) -> Seat | None:
     """One person's seat for the item (the vote path needs no more than this)."""
-    roll = await build_roll(session, meeting, item_id, now, person_id=person_id)
+    roll = await build_roll(session, meeting, item_id, now, person_ids={person_id})
     return roll.seat_of(person_id)

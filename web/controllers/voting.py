@@ -17,8 +17,10 @@ from council.db import utcnow
 from council.errors import PermissionDenied, ValidationFailed
 from council.meetings.attendance import check_in, load_meeting
 from council.messages import N_
-from council.voting.ballots import cast_vote, check_ballot, named_votes, own_vote, record_vote, voted_person_ids
+from council.voting.ballot_box import BallotBox
+from council.voting.ballots import Ballot, Receipt, check_ballot, named_votes, own_vote, record_vote, voted_person_ids
 from council.voting.conflicts import conflicts_of_item
+from council.voting.errors import NotEntitledToVote
 from council.voting.live import live_state
 from council.voting.models import PollKind
 from council.voting.polls import (
@@ -259,7 +261,7 @@ class PollController(Controller):
             if not wants_json(request) and form_value(data, "confirm", 5) != "1":
                 await check_ballot(db_session, poll_id, viewer, choice, utcnow())
                 return await vote_page(db_session, viewer, municipality, meeting_id, pending=choice)
-            receipt = await cast_vote(db_session, poll_id, viewer, choice, utcnow())
+            receipt = await _cast(request, poll_id, viewer, choice)
         except ValidationFailed as exc:
             municipality = await rolled_back(db_session, municipality)
             if wants_json(request):
@@ -267,7 +269,6 @@ class PollController(Controller):
             return await vote_page(
                 db_session, viewer, municipality, meeting_id, errors=exc.errors, status=_status_of(exc)
             )
-        await commit_and_push(request, db_session)
         if wants_json(request):
             return Response(
                 {
@@ -278,6 +279,15 @@ class PollController(Controller):
                 status_code=201,
             )
         return Redirect(f"/meetings/{meeting_id}/vote", status_code=303)
+
+
+async def _cast(request: Request[Any, Any, Any], poll_id: int, viewer: Viewer, choice: Choice) -> Receipt:
+    """The member's own vote goes through the process's ballot box, which commits it (with the votes that arrived
+    together with it) before answering, and pushes it to the live screens."""
+    if viewer.person_id is None:
+        raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
+    box: BallotBox = request.app.state.ballot_box
+    return await box.cast(Ballot(poll_id, viewer.person_id, viewer.user_id, choice, utcnow()))
 
 
 def _status_of(exc: ValidationFailed) -> int:
