@@ -7,11 +7,12 @@ import asyncio
 import datetime as dt
 
 from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from council.voting.polls import close_poll
 from tests.voting_scene import build_scene, start_poll, viewer
 from tests.web_helpers import csrf_token_from
-from web.live import LiveBroadcaster, public_channel
+from web.live import READY_FRAME, LiveBroadcaster, public_channel, sse_frame, stream
 
 
 async def _vote(http, poll_id: int) -> None:
@@ -36,13 +37,32 @@ async def test_vote_pushes_count_again_and_never_reopen_a_closed_poll(sessions, 
     channels = running_app.plugins.get(ChannelsPlugin)
     broadcaster: LiveBroadcaster = running_app.state.broadcaster
     first = await _pushed(channels, broadcaster, scene.meeting_id)  # reads the whole state, keeps it
-    assert 'data-cast=\\"0\\"' in first
+    assert 'data-cast="0"' in first
     await _vote(await login("member"), poll_id)
     counted = await _pushed(channels, broadcaster, scene.meeting_id)  # the kept roll, the count read again
-    assert 'data-cast=\\"1\\"' in counted
-    assert 'data-entitled=\\"2\\"' in counted
+    assert 'data-cast="1"' in counted
+    assert 'data-entitled="2"' in counted
     # Closed without this process hearing of it: the next push must show the result, not the progress.
     async with sessions() as session, session.begin():
         await close_poll(session, poll_id, await viewer(session, world, "secretariat"), dt.datetime.now(dt.UTC))
     closed = await _pushed(channels, broadcaster, scene.meeting_id)
-    assert 'data-state=\\"closed\\"' in closed
+    assert 'data-state="closed"' in closed
+
+
+async def test_every_listener_gets_the_frame_encoded_once_byte_for_byte():
+    """A push is encoded once: the stream hands each listener the published bytes, after its "ready" frame, and a
+    keep-alive comment while nothing comes."""
+    plugin = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+    async with plugin:
+        listeners = [stream(plugin, ["council.meeting.1.public"], keepalive_seconds=0.2) for _ in range(3)]
+        assert [await anext(listener) for listener in listeners] == [READY_FRAME] * 3
+        frame = sse_frame("live", '<div data-state="open">\n31 von 38 haben abgestimmt</div>')
+        assert frame == (
+            b'event: live\r\ndata: <div data-state="open">\r\ndata: 31 von 38 haben abgestimmt</div>\r\n\r\n'
+        )
+        await plugin.wait_published(frame, "council.meeting.1.public")
+        received = [await asyncio.wait_for(anext(listener), timeout=5) for listener in listeners]
+        assert all(message is frame or message == frame for message in received)
+        assert await asyncio.wait_for(anext(listeners[0]), timeout=5) == b": keep-alive\r\n\r\n"
+        for listener in listeners:
+            await listener.aclose()

@@ -13,13 +13,14 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 from jinja2 import Environment
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.response import ServerSentEventMessage
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -165,18 +166,32 @@ class LiveBroadcaster:
             state = await self._public_state(session, meeting_id)
             html = self._templates.get_template("live/_public_panel.html").render(live=state)
         namespace = self._namespace
-        await self._channels.wait_published({"event": "live", "html": html}, public_channel(namespace, meeting_id))
-        await self._channels.wait_published({"event": "changed"}, internal_channel(namespace, meeting_id))
+        # The frame is encoded once here; every listener's stream writes these bytes as they are.
+        await self._channels.wait_published(sse_frame("live", html), public_channel(namespace, meeting_id))
+        await self._channels.wait_published(CHANGED_FRAME, internal_channel(namespace, meeting_id))
 
 
-async def stream(
-    channels: ChannelsPlugin, names: list[str], keepalive_seconds: float
-) -> AsyncIterator[tuple[str, str] | None]:
-    """(event, data) pairs for one SSE listener, and None after ``keepalive_seconds`` without one: the caller
-    sends a comment then, so that proxies do not cut a stream that is quiet between votes. Litestar ends the
-    stream when the browser disconnects."""
+def sse_frame(event: str, data: str = "") -> bytes:
+    """One Server-Sent Events message, ready for the wire."""
+    return ServerSentEventMessage(event=event, data=data).encode()
+
+
+def sse_comment(text: str) -> bytes:
+    return ServerSentEventMessage(data=None, comment=text).encode()
+
+
+READY_FRAME = sse_frame("ready")
+CHANGED_FRAME = sse_frame("changed")
+
+
+async def stream(channels: ChannelsPlugin, names: list[str], keepalive_seconds: float) -> AsyncGenerator[bytes, None]:
+    """The encoded SSE frames for one listener: "ready" once subscribed, then every push as published, and a
+    keep-alive comment after ``keepalive_seconds`` without one, so that proxies do not cut a stream that is quiet
+    between votes. Nothing is decoded or encoded per listener: a push to a thousand screens costs a thousand socket
+    writes and no more. Litestar ends the stream when the browser disconnects."""
+    keepalive = sse_comment("keep-alive")
     async with channels.start_subscription(names) as subscriber:
-        yield "ready", ""
+        yield READY_FRAME
         events = aiter(subscriber.iter_events())
         waiting: asyncio.Task[bytes] | None = None
         try:
@@ -185,11 +200,10 @@ async def stream(
                 waiting = waiting or asyncio.ensure_future(anext(events))
                 done, _ = await asyncio.wait({waiting}, timeout=keepalive_seconds)
                 if not done:
-                    yield None
+                    yield keepalive
                     continue
-                raw, waiting = waiting.result(), None
-                message = json.loads(raw)
-                yield str(message["event"]), str(message.get("html", ""))
+                frame, waiting = waiting.result(), None
+                yield frame
         finally:
             if waiting is not None:
                 waiting.cancel()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
+from litestar.response import Stream, Template
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.viewer import Viewer
@@ -67,7 +66,7 @@ class LiveController(Controller):
     @get("/events", name="live_events")
     async def events(
         self, request: Request[Any, Any, Any], meeting_id: FromPath[int], channels: NamedDependency[ChannelsPlugin]
-    ) -> ServerSentEvent:
+    ) -> Stream:
         """Everyone gets the public channel; members and the secretariat also hear that something changed."""
         viewer = await viewer_of(request)
         sessions: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -78,17 +77,10 @@ class LiveController(Controller):
         names = [public_channel(settings.redis_namespace, meeting_id)]
         if viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id):
             names.append(internal_channel(settings.redis_namespace, meeting_id))
-        return ServerSentEvent(
-            _messages(channels, names, settings.live_keepalive_seconds),
+        # A plain stream of frames encoded once per push (see web.live.stream), not Litestar's ServerSentEvent,
+        # which would decode and encode every push again for every listener.
+        return Stream(
+            stream(channels, names, settings.live_keepalive_seconds),
+            media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
-
-
-async def _messages(
-    channels: ChannelsPlugin, names: list[str], keepalive_seconds: int
-) -> AsyncIterator[ServerSentEventMessage]:
-    async for message in stream(channels, names, keepalive_seconds):
-        if message is None:
-            yield ServerSentEventMessage(data=None, comment="keep-alive")
-        else:
-            yield ServerSentEventMessage(event=message[0], data=message[1])
