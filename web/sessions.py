@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import pathlib
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.stores.base import Store
+from litestar.stores.base import StorageObject, Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.types import Message, ScopeSession
@@ -119,4 +121,35 @@ def session_store(settings: Settings) -> Store:
             namespace=f"{settings.redis_namespace}-sessions",
             handle_client_shutdown=True,
         )
-    return FileStore(path=settings.var_dir / "sessions", create_directories=True)
+    return InlineReadFileStore(path=settings.var_dir / "sessions", create_directories=True)
+
+
+class InlineReadFileStore(FileStore):
+    """Litestar's file store, reading a session file in the event loop instead of a worker thread.
+
+    A session file is a few hundred bytes on a local disk: reading it costs microseconds, while handing the read
+    to a thread and back costs more than that, and in a burst of requests (a vote storm) dozens of worker threads
+    contend for the GIL with the event loop. Writes, rarer, stay in the worker thread (they rename a temporary file).
+    """
+
+    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+        path = self._path_from_key(key)
+        stored = _read_stored(str(path))
+        if stored is None:
+            return None
+        if stored.expired:
+            await path.unlink(missing_ok=True)
+            return None
+        if renew_for and stored.expires_at:
+            await self.set(key, value=stored.data, expires_in=renew_for)
+        data: bytes = stored.data
+        return data
+
+
+def _read_stored(path: str) -> StorageObject | None:
+    """Deliberately synchronous (see InlineReadFileStore)."""
+    try:
+        stored: StorageObject = StorageObject.from_bytes(pathlib.Path(path).read_bytes())
+        return stored
+    except FileNotFoundError:
+        return None
