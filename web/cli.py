@@ -83,7 +83,7 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
         _load_demo(settings)
     click.echo(f"council läuft unter http://{host}:{port}/  (Beenden mit Strg+C)")
     sys.stdout.flush()
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("web.app:create_served_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @main.group()

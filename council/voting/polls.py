@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -164,17 +164,19 @@ async def create_poll(
 
 
 async def _snapshot(session: AsyncSession, poll: Poll, roll: Roll, phase: SnapshotPhase) -> None:
-    session.add_all(
-        PollEntitlement(
-            poll_id=poll.id,
-            phase=phase,
-            person_id=seat.person_id,
-            substitutes_person_id=seat.substitutes_person_id,
-            remote=seat.remote,
-        )
+    """One bulk INSERT, not an object per seat: a council of 2,000 entitled members closes its poll in one go."""
+    rows = [
+        {
+            "poll_id": poll.id,
+            "phase": phase,
+            "person_id": seat.person_id,
+            "substitutes_person_id": seat.substitutes_person_id,
+            "remote": seat.remote,
+        }
         for seat in roll.entitled
-    )
-    await session.flush()
+    ]
+    if rows:
+        await session.execute(insert(PollEntitlement), rows)
 
 
 def quorum_of(roll: Roll, rules: RulePreset) -> Quorum:
