@@ -162,6 +162,28 @@ async def test_a_body_that_lets_members_change_their_vote_updates_it(sessions, w
     }
 
 
+async def test_a_changeable_vote_changed_within_one_batch_keeps_the_last_choice(sessions, world):
+    scene = await build_scene(sessions, world)
+    async with sessions() as session, session.begin():
+        body = await session.get(Body, world.body.id)
+        assert body is not None
+        body.votes_changeable = True
+    poll_id = await start_poll(sessions, world, scene.item_id)
+    first, second = await write(
+        sessions, poll_id, [ballot(world, "member", poll_id, Choice.YES), ballot(world, "member", poll_id, Choice.NO)]
+    )
+    assert isinstance(first, Receipt) and first.choice is Choice.YES and not first.changed
+    assert isinstance(second, Receipt) and second.choice is Choice.NO and second.changed
+    assert await stored_votes(sessions, poll_id) == {world.people["member"].id: Choice.NO}
+    async with sessions() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEntry.data).where(AuditEntry.action == "vote.cast").order_by(AuditEntry.id)
+            )
+        )
+    assert [(data["choice"], data["changed"]) for data in audited] == [("yes", False), ("no", True)]
+
+
 async def test_closed_open_kind_and_missing_polls_refuse_the_whole_batch(sessions, world):
     scene = await build_scene(sessions, world)
     poll_id = await start_poll(sessions, world, scene.item_id)

@@ -220,7 +220,10 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
     roll = await build_roll(session, poll.meeting, poll.agenda_item_id, moment, person_ids=persons)
 
     outcomes: list[Outcome | None] = [None] * len(ballots)
-    first: dict[int, int] = {}  # person -> index of the ballot to store
+    # Where the body lets members change their vote, a later ballot of the same member changes the earlier one,
+    # as if each had been written on its own; otherwise the first ballot is stored and the later ones refused.
+    changeable = poll.kind is PollKind.NAMED and body.votes_changeable
+    accepted: dict[int, list[int]] = {}  # person -> indexes of their ballots, in order; the last one is stored
     for index, ballot in enumerate(ballots):
         if ballot.choice is Choice.ABSTAIN and not abstention_allowed:
             outcomes[index] = AbstentionNotAllowed(
@@ -228,40 +231,43 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
             )
         elif (refusal := refusal_of(roll.seat_of(ballot.person_id))) is not None:
             outcomes[index] = NotEntitledToVote(refusal)
-        elif ballot.person_id in first:
+        elif ballot.person_id in accepted and not changeable:
             outcomes[index] = AlreadyVoted()
         else:
-            first[ballot.person_id] = index
+            accepted.setdefault(ballot.person_id, []).append(index)
 
-    chosen = [ballots[index] for index in sorted(first.values(), key=lambda i: ballots[i].person_id)]
+    chosen = sorted((ballots[indexes[-1]] for indexes in accepted.values()), key=lambda ballot: ballot.person_id)
     if poll.kind is PollKind.SECRET:
         stored = await _store_secret(session, poll, chosen)
         changed: set[int] = set()
     else:
-        stored, changed = await _store_named(session, poll, chosen, changeable=body.votes_changeable)
+        stored, changed = await _store_named(session, poll, chosen, changeable=changeable)
 
-    for person_id, index in first.items():
-        ballot = ballots[index]
+    secret = poll.kind is PollKind.SECRET
+    for person_id, indexes in accepted.items():
         if person_id not in stored:
-            outcomes[index] = AlreadyVoted()
+            for index in indexes:
+                outcomes[index] = AlreadyVoted()
             continue
-        secret = poll.kind is PollKind.SECRET
-        receipt = Receipt(poll.id, person_id, ballot.cast_at, None if secret else ballot.choice, person_id in changed)
-        outcomes[index] = receipt
-        data: dict[str, object] = {"person_id": person_id, "in_room": False}
-        if not secret:
-            data["choice"] = ballot.choice.value
-            data["changed"] = receipt.changed
-        record(
-            session,
-            action="vote.cast",
-            subject_type="poll",
-            subject_id=poll.id,
-            actor_user_id=ballot.user_id,
-            body_id=body.id,
-            data=data,
-            at=ballot.cast_at,
-        )
+        for position, index in enumerate(indexes):
+            ballot = ballots[index]
+            was_changed = position > 0 or person_id in changed
+            receipt = Receipt(poll.id, person_id, ballot.cast_at, None if secret else ballot.choice, was_changed)
+            outcomes[index] = receipt
+            data: dict[str, object] = {"person_id": person_id, "in_room": False}
+            if not secret:
+                data["choice"] = ballot.choice.value
+                data["changed"] = receipt.changed
+            record(
+                session,
+                action="vote.cast",
+                subject_type="poll",
+                subject_id=poll.id,
+                actor_user_id=ballot.user_id,
+                body_id=body.id,
+                data=data,
+                at=ballot.cast_at,
+            )
     if stored:
         emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
     await session.flush()
