@@ -366,9 +366,13 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
     gate = asyncio.Semaphore(40)
 
     async def prepared(username: str) -> tuple[str, str]:
-        """(cookie header, CSRF token) of a logged-in voter; logins are prepared with httpx and not timed."""
+        """(cookie header, CSRF token) of a logged-in voter whose screen shows the open poll; prepared with httpx
+        and not timed. When a poll opens, every member's screen fetches its vote panel (the live stream says
+        "changed"); the member taps a button seconds later: that tap is what the storm times."""
         async with gate:
             client, token = await _log_in(transport, base, username)
+            panel = await client.get(f"/meetings/{scene.meeting_id}/vote/panel")
+            assert panel.status_code == 200, panel.text[:300]
             return _cookie_header(client), token  # the clients share the transport, closed below
 
     voters = await asyncio.gather(*(prepared(name) for name in scene.voters))

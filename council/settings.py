@@ -35,7 +35,7 @@ class Settings:
     live_keepalive_seconds: int = 15
     # How long an app process keeps a signed-in user's roles (council/accounts/viewer_cache.py); 0 switches it off.
     # Changes committed by any process reach the others over the live channels (Redis), at the latest after this.
-    viewer_cache_seconds: float = 10.0
+    viewer_cache_seconds: float = 60.0
     # Where the public reports accessibility barriers (Erklärung zur Barrierefreiheit); the body's contact
     # address when not set.
     accessibility_contact: str | None = None
@@ -149,7 +149,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         live_keepalive_seconds=_positive(
             _int(get("LIVE_KEEPALIVE_SECONDS", "15"), "LIVE_KEEPALIVE_SECONDS"), "LIVE_KEEPALIVE_SECONDS"
         ),
-        viewer_cache_seconds=_seconds(get("VIEWER_CACHE_SECONDS", "10"), "VIEWER_CACHE_SECONDS"),
+        viewer_cache_seconds=_seconds(get("VIEWER_CACHE_SECONDS", "60"), "VIEWER_CACHE_SECONDS"),
         max_upload_bytes=_positive(
             _int(get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)), "MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES"
         ),
