@@ -176,7 +176,9 @@ async def _snapshot(session: AsyncSession, poll: Poll, roll: Roll, phase: Snapsh
         for seat in roll.entitled
     ]
     if rows:
-        await session.execute(insert(PollEntitlement), rows)
+        # With RETURNING, SQLAlchemy sends the rows as a few multi-row INSERTs built from one cached statement
+        # ("insertmanyvalues"); without, asyncpg's executemany sends a message per row (2,000 for a big council).
+        await session.execute(insert(PollEntitlement).returning(PollEntitlement.person_id), rows)
 
 
 def quorum_of(roll: Roll, rules: RulePreset) -> Quorum:
