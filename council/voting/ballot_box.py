@@ -54,7 +54,7 @@ class BallotBox:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        self.transactions = 0  # how many batches were written; the tests and the bench read it
+        self.transactions = 0  # how many batches were written (the tests read it)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="council-ballot-box")
