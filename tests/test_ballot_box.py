@@ -5,6 +5,7 @@ On SQLite and PostgreSQL, like the other voting tests."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 
 import pytest
@@ -23,6 +24,7 @@ from council.voting.ballots import Ballot, Receipt, write_ballots
 from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen
 from council.voting.models import Poll, PollKind, SecretBallotReceipt, Vote
 from council.voting.polls import close_poll
+from council.voting.roll import build_roll
 from council.voting.rules import AbstentionNotAllowed, Choice
 from tests.voting_scene import build_scene, start_poll, viewer
 from tests.world import World
@@ -318,3 +320,38 @@ async def test_a_batch_costs_the_same_statements_as_a_single_vote(sessions, worl
     assert [type(outcome) for outcome in outcomes] == [Receipt, NotEntitledToVote, AlreadyVoted]
     assert alone.statements <= 5
     assert together.statements == alone.statements
+
+
+async def test_two_processes_writing_into_one_secret_poll_do_not_deadlock(sessions, world, backend, monkeypatch):
+    """Two app processes' writers add to the same secret poll's totals at once: each must wait for the other,
+    not both hold a share lock and then both wait to update the row (PostgreSQL would abort one of them)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time; row locks are PostgreSQL's")
+    scene = await build_scene(sessions, world)
+    poll_id = await start_poll(sessions, world, scene.item_id, PollKind.SECRET)
+    # Both writers meet after taking their lock on the poll (or one gives up waiting after a moment, when the lock
+    # keeps the other out), so that both would go on to update the totals while holding it.
+    arrived: list[asyncio.Event] = [asyncio.Event(), asyncio.Event()]
+    real_build_roll = build_roll
+
+    async def meeting_point(*args: object, **kwargs: object) -> object:
+        mine = arrived[0] if not arrived[0].is_set() else arrived[1]
+        mine.set()
+        other = arrived[1] if mine is arrived[0] else arrived[0]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(other.wait(), timeout=0.5)
+        return await real_build_roll(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("council.voting.ballots.build_roll", meeting_point)
+
+    async def writer(persona: str, choice: Choice) -> list[object]:
+        async with sessions() as session, session.begin():
+            return list(await write_ballots(session, poll_id, [ballot(world, persona, poll_id, choice)]))
+
+    chair, member = await asyncio.wait_for(
+        asyncio.gather(writer("chair", Choice.YES), writer("member", Choice.NO)), timeout=30
+    )
+    assert isinstance(chair[0], Receipt) and isinstance(member[0], Receipt)
+    async with sessions() as session:
+        poll = await session.get(Poll, poll_id)
+    assert poll is not None and (poll.yes, poll.no) == (1, 1)

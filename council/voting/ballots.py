@@ -209,7 +209,11 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
     if poll.kind is PollKind.OPEN:
         refused = ValidationFailed({"poll": N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")})
         return [refused for _ in ballots]
-    state = await session.scalar(select(Poll.state).where(Poll.id == poll_id).with_for_update(read=True))
+    # Named polls: a share lock, so that the writers of several app processes go in side by side. Secret polls
+    # update the totals on the poll's row: there each writer takes the row for itself, or two holding a share lock
+    # would each wait for the other to update it (a deadlock).
+    locked = select(Poll.state).where(Poll.id == poll_id).with_for_update(read=poll.kind is not PollKind.SECRET)
+    state = await session.scalar(locked)
     if state is not PollState.OPEN:
         return [PollNotOpen() for _ in ballots]
 
