@@ -34,6 +34,14 @@ class Receipt:
     changed: bool = False
 
 
+NO_PERSON = N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann.")
+SHOW_OF_HANDS = N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")
+
+
+def _no_abstention() -> AbstentionNotAllowed:
+    return AbstentionNotAllowed({"choice": N_("Stimmenthaltung ist nach der Gemeindeordnung unzulässig.")})
+
+
 def refusal_of(seat: Seat | None) -> str | None:
     if seat is None:
         return N_("Sie sind in diesem Gremium nicht stimmberechtigt.")
@@ -48,7 +56,7 @@ async def _check(session: AsyncSession, poll: Poll, person_id: int, choice: Choi
     if poll.state is not PollState.OPEN:
         raise PollNotOpen()
     if choice is Choice.ABSTAIN and not rules_for(poll, poll.meeting.organization.body).abstention_allowed:
-        raise AbstentionNotAllowed({"choice": N_("Stimmenthaltung ist nach der Gemeindeordnung unzulässig.")})
+        raise _no_abstention()
     refusal = refusal_of(await seat_of(session, poll.meeting, poll.agenda_item_id, person_id, now))
     if refusal:
         raise NotEntitledToVote(refusal)
@@ -62,12 +70,11 @@ async def _lock_open(session: AsyncSession, poll_id: int) -> None:
 
 
 async def _own_ballot(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Poll:
-    if viewer.person_id is None:
-        raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
+    person_id = _person_of(viewer)
     poll = await get_poll(session, poll_id)
     if poll.kind is PollKind.OPEN:
-        raise ValidationFailed({"poll": N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")})
-    await _check(session, poll, viewer.person_id, choice, now)
+        raise ValidationFailed({"poll": SHOW_OF_HANDS})
+    await _check(session, poll, person_id, choice, now)
     return poll
 
 
@@ -80,12 +87,21 @@ async def check_ballot(session: AsyncSession, poll_id: int, viewer: Viewer, choi
         raise AlreadyVoted()
 
 
+def _person_of(viewer: Viewer) -> int:
+    if viewer.person_id is None:
+        raise NotEntitledToVote(NO_PERSON)
+    return viewer.person_id
+
+
+def ballot_of(viewer: Viewer, poll_id: int, choice: Choice, now: dt.datetime) -> Ballot:
+    """The member's own vote as it arrived; refused at once for an account that is no member's."""
+    return Ballot(poll_id, _person_of(viewer), viewer.user_id, choice, now)
+
+
 async def cast_vote(session: AsyncSession, poll_id: int, viewer: Viewer, choice: Choice, now: dt.datetime) -> Receipt:
     """The member's own vote. One per member and poll, enforced by a unique constraint. (The web app collects
     the votes arriving together in its ballot box and writes them with ``write_ballots`` in one go.)"""
-    if viewer.person_id is None:
-        raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
-    (outcome,) = await write_ballots(session, poll_id, [Ballot(poll_id, viewer.person_id, viewer.user_id, choice, now)])
+    (outcome,) = await write_ballots(session, poll_id, [ballot_of(viewer, poll_id, choice, now)])
     if isinstance(outcome, ValidationFailed):
         raise outcome
     return outcome
@@ -101,7 +117,8 @@ async def record_vote(
         raise ValidationFailed({"poll": N_("Stimmen im Saal werden nur bei namentlicher Abstimmung einzeln erfasst.")})
     await _check(session, poll, person_id, choice, now)
     receipt = await _store_in_room(session, poll, person_id, choice, now, recorded_by=viewer.user_id)
-    _audit(session, poll, viewer, person_id, receipt)
+    _audit(session, poll, receipt, actor_user_id=viewer.user_id, in_room=viewer.person_id != person_id)
+    emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
     return receipt
 
 
@@ -125,8 +142,9 @@ async def _store_in_room(
     return Receipt(poll.id, person_id, now, choice)
 
 
-def _audit(session: AsyncSession, poll: Poll, viewer: Viewer, person_id: int, receipt: Receipt) -> None:
-    data: dict[str, object] = {"person_id": person_id, "in_room": viewer.person_id != person_id}
+def _audit(session: AsyncSession, poll: Poll, receipt: Receipt, *, actor_user_id: int | None, in_room: bool) -> None:
+    """The vote in the audit log; for a secret poll without the choice."""
+    data: dict[str, object] = {"person_id": receipt.person_id, "in_room": in_room}
     if poll.kind is not PollKind.SECRET:
         data["choice"] = receipt.choice.value if receipt.choice else None
         data["changed"] = receipt.changed
@@ -135,12 +153,11 @@ def _audit(session: AsyncSession, poll: Poll, viewer: Viewer, person_id: int, re
         action="vote.cast",
         subject_type="poll",
         subject_id=poll.id,
-        actor_user_id=viewer.user_id,
+        actor_user_id=actor_user_id,
         body_id=poll.meeting.organization.body_id,
         data=data,
         at=receipt.cast_at,
     )
-    emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
 
 
 async def voted_person_ids(session: AsyncSession, poll: Poll) -> set[int]:
@@ -199,7 +216,7 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
 
     Returns one outcome per ballot, in order: its receipt, or why it was refused. The checks are those of
     ``cast_vote``, made once for all: the poll exists, members vote on it themselves, it is open (held open by a
-    share lock until the commit, so a close waits for these votes or they see it closed), abstention is allowed,
+    lock on the poll until the commit, so a close waits for these votes or they see it closed), abstention is allowed,
     and each voter holds a seat, is present and not befangen. The first ballot of a member wins; a later one in
     the same batch, or one already stored, is refused (unless the body lets members change their vote).
     """
@@ -207,8 +224,7 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
         return []
     poll = await get_poll(session, poll_id)
     if poll.kind is PollKind.OPEN:
-        refused = ValidationFailed({"poll": N_("Bei offener Abstimmung erfasst die Sitzungsleitung das Ergebnis.")})
-        return [refused for _ in ballots]
+        return [ValidationFailed({"poll": SHOW_OF_HANDS}) for _ in ballots]
     # Named polls: a share lock, so that the writers of several app processes go in side by side. Secret polls
     # update the totals on the poll's row: there each writer takes the row for itself, or two holding a share lock
     # would each wait for the other to update it (a deadlock).
@@ -230,9 +246,7 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
     accepted: dict[int, list[int]] = {}  # person -> indexes of their ballots, in order; the last one is stored
     for index, ballot in enumerate(ballots):
         if ballot.choice is Choice.ABSTAIN and not abstention_allowed:
-            outcomes[index] = AbstentionNotAllowed(
-                {"choice": N_("Stimmenthaltung ist nach der Gemeindeordnung unzulässig.")}
-            )
+            outcomes[index] = _no_abstention()
         elif (refusal := refusal_of(roll.seat_of(ballot.person_id))) is not None:
             outcomes[index] = NotEntitledToVote(refusal)
         elif ballot.person_id in accepted and not changeable:
@@ -258,20 +272,7 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
             was_changed = position > 0 or person_id in changed
             receipt = Receipt(poll.id, person_id, ballot.cast_at, None if secret else ballot.choice, was_changed)
             outcomes[index] = receipt
-            data: dict[str, object] = {"person_id": person_id, "in_room": False}
-            if not secret:
-                data["choice"] = ballot.choice.value
-                data["changed"] = receipt.changed
-            record(
-                session,
-                action="vote.cast",
-                subject_type="poll",
-                subject_id=poll.id,
-                actor_user_id=ballot.user_id,
-                body_id=body.id,
-                data=data,
-                at=ballot.cast_at,
-            )
+            _audit(session, poll, receipt, actor_user_id=ballot.user_id, in_room=False)
     if stored:
         emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
     await session.flush()
@@ -313,7 +314,9 @@ async def _store_named(
     ]
     table = Vote.__table__
     assert isinstance(table, Table)
-    inserted = await session.execute(_insert(session, table).values(rows).returning(table.c.person_id))
+    # Executed with the rows as parameters: SQLAlchemy sends them as multi-row INSERTs built from one cached
+    # statement (insertmanyvalues), where .values(rows) would compile a statement of its own for every batch.
+    inserted = await session.execute(_insert(session, table).returning(table.c.person_id), rows)
     return set(inserted.scalars()) | changed, changed
 
 
@@ -324,7 +327,7 @@ async def _store_secret(session: AsyncSession, poll: Poll, ballots: list[Ballot]
     table = SecretBallotReceipt.__table__
     assert isinstance(table, Table)
     rows = [{"poll_id": poll.id, "person_id": ballot.person_id} for ballot in ballots]
-    inserted = set((await session.execute(_insert(session, table).values(rows).returning(table.c.person_id))).scalars())
+    inserted = set((await session.execute(_insert(session, table).returning(table.c.person_id), rows)).scalars())
     counted = [ballot.choice for ballot in ballots if ballot.person_id in inserted]
     increments = {
         column.key: column + counted.count(choice)
@@ -332,6 +335,6 @@ async def _store_secret(session: AsyncSession, poll: Poll, ballots: list[Ballot]
         if counted.count(choice)
     }
     if increments:
-        # The poll is share-locked by us and open: the increment cannot miss a close.
+        # We hold the poll's row and it is open: the increment cannot miss a close.
         await session.execute(update(Poll).where(Poll.id == poll.id).values(increments))
     return inserted

@@ -18,9 +18,16 @@ from council.errors import PermissionDenied, ValidationFailed
 from council.meetings.attendance import check_in, load_meeting
 from council.messages import N_
 from council.voting.ballot_box import BallotBox
-from council.voting.ballots import Ballot, Receipt, check_ballot, named_votes, own_vote, record_vote, voted_person_ids
+from council.voting.ballots import (
+    Receipt,
+    ballot_of,
+    check_ballot,
+    named_votes,
+    own_vote,
+    record_vote,
+    voted_person_ids,
+)
 from council.voting.conflicts import conflicts_of_item
-from council.voting.errors import NotEntitledToVote
 from council.voting.live import live_state
 from council.voting.models import PollKind
 from council.voting.polls import (
@@ -284,10 +291,8 @@ class PollController(Controller):
 async def _cast(request: Request[Any, Any, Any], poll_id: int, viewer: Viewer, choice: Choice) -> Receipt:
     """The member's own vote goes through the process's ballot box, which commits it (with the votes that arrived
     together with it) before answering, and pushes it to the live screens."""
-    if viewer.person_id is None:
-        raise NotEntitledToVote(N_("Ihr Konto ist keiner Person zugeordnet, die abstimmen kann."))
     box: BallotBox = request.app.state.ballot_box
-    return await box.cast(Ballot(poll_id, viewer.person_id, viewer.user_id, choice, utcnow()))
+    return await box.cast(ballot_of(viewer, poll_id, choice, utcnow()))
 
 
 def _status_of(exc: ValidationFailed) -> int:
