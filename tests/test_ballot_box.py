@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.audit.models import AuditEntry
-from council.bodies.models import Body, RuleSet
+from council.bodies.models import RuleSet
 from council.errors import NotFound
 from council.events import DomainEvent, EventKind
 from council.meetings.models import Attendance
@@ -26,7 +26,7 @@ from council.voting.models import Poll, PollKind, SecretBallotReceipt, Vote
 from council.voting.polls import close_poll
 from council.voting.roll import build_roll
 from council.voting.rules import AbstentionNotAllowed, Choice
-from tests.voting_scene import build_scene, start_poll, viewer
+from tests.voting_scene import build_scene, configure_body, start_poll, viewer
 from tests.world import World
 
 
@@ -101,10 +101,7 @@ async def test_a_member_who_left_is_refused_in_a_batch(sessions, world):
 
 async def test_abstention_is_refused_only_for_the_abstaining_member_in_bavaria(sessions, world):
     scene = await build_scene(sessions, world)
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.rule_set = RuleSet.BAYERN
+    await configure_body(sessions, world, rule_set=RuleSet.BAYERN)
     poll_id = await start_poll(sessions, world, scene.item_id)
     chair, member = await write(
         sessions,
@@ -146,10 +143,7 @@ async def test_secret_batch_adds_to_the_totals_and_links_no_person_to_a_choice(s
 
 async def test_a_body_that_lets_members_change_their_vote_updates_it(sessions, world):
     scene = await build_scene(sessions, world)
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.votes_changeable = True
+    await configure_body(sessions, world, votes_changeable=True)
     poll_id = await start_poll(sessions, world, scene.item_id)
     (first,) = await write(sessions, poll_id, [ballot(world, "member", poll_id, Choice.YES)])
     changed, chair = await write(
@@ -166,10 +160,7 @@ async def test_a_body_that_lets_members_change_their_vote_updates_it(sessions, w
 
 async def test_a_changeable_vote_changed_within_one_batch_keeps_the_last_choice(sessions, world):
     scene = await build_scene(sessions, world)
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.votes_changeable = True
+    await configure_body(sessions, world, votes_changeable=True)
     poll_id = await start_poll(sessions, world, scene.item_id)
     first, second = await write(
         sessions, poll_id, [ballot(world, "member", poll_id, Choice.YES), ballot(world, "member", poll_id, Choice.NO)]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.audit.service import seal, verify
-from council.bodies.models import Body, RuleSet
+from council.bodies.models import RuleSet
 from council.errors import PermissionDenied, ValidationFailed
 from council.meetings.attendance import AttendanceEntry, load_meeting, record_attendance
 from council.meetings.models import AgendaItem, AttendanceStatus
@@ -23,7 +23,7 @@ from council.voting.errors import AlreadyVoted, NotEntitledToVote, PollNotOpen, 
 from council.voting.models import Poll, PollKind, PollState, PollSubject, SecretBallotReceipt, Vote
 from council.voting.polls import cancel_poll, close_poll, open_poll, publish_poll, repeat_poll
 from council.voting.rules import AbstentionNotAllowed, Choice, ItemResult, Tally
-from tests.voting_scene import build_scene, start_poll, viewer
+from tests.voting_scene import build_scene, configure_body, start_poll, viewer
 from tests.world import World
 
 
@@ -98,10 +98,7 @@ async def test_second_vote_is_refused_and_changes_nothing(sessions, world):
 
 async def test_vote_may_be_changed_while_open_when_the_body_allows_it(sessions, world):
     scene = await build_scene(sessions, world)
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.votes_changeable = True
+    await configure_body(sessions, world, votes_changeable=True)
     poll_id = await start_poll(sessions, world, scene.item_id)
     await vote(sessions, world, "member", poll_id, Choice.YES)
     receipt = await vote(sessions, world, "member", poll_id, Choice.NO)
@@ -186,10 +183,8 @@ async def test_befangen_member_cannot_vote_and_is_counted_and_named(sessions, wo
 
 async def test_befangen_member_excluded_from_majority(sessions, world):
     scene = await build_scene(sessions, world, present=("chair", "member"))
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.rule_set = RuleSet.NORDRHEIN_WESTFALEN  # quorum presumed: the vote goes ahead, flagged
+    # Quorum presumed: the vote goes ahead, flagged.
+    await configure_body(sessions, world, rule_set=RuleSet.NORDRHEIN_WESTFALEN)
     async with sessions() as session, session.begin():
         secretariat = await viewer(session, world, "secretariat")
         await declare_conflict(session, scene.item_id, secretariat, world.people["member"].id, None, now())
@@ -277,10 +272,7 @@ async def test_hybrid_roll_call_records_room_votes_beside_device_votes(sessions,
 
 async def test_abstention_is_refused_in_bavaria(sessions, world):
     scene = await build_scene(sessions, world)
-    async with sessions() as session, session.begin():
-        body = await session.get(Body, world.body.id)
-        assert body is not None
-        body.rule_set = RuleSet.BAYERN
+    await configure_body(sessions, world, rule_set=RuleSet.BAYERN)
     poll_id = await start_poll(sessions, world, scene.item_id)
     with pytest.raises(AbstentionNotAllowed):
         await vote(sessions, world, "member", poll_id, Choice.ABSTAIN)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from council.accounts.service import load_viewer
 from council.accounts.viewer import Viewer
+from council.bodies.models import Body
 from council.meetings.attendance import load_meeting
 from council.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingState
 from council.voting.models import PollKind, PollSubject
@@ -28,6 +29,15 @@ NOW = dt.datetime.now(dt.UTC)
 
 async def viewer(session: AsyncSession, world: World, persona: str) -> Viewer:
     return await load_viewer(session, world.users[persona].id)
+
+
+async def configure_body(sessions: async_sessionmaker[AsyncSession], world: World, **settings: object) -> None:
+    """Set the body's voting settings (rule set, votes changeable) before a poll opens."""
+    async with sessions() as session, session.begin():
+        body = await session.get(Body, world.body.id)
+        assert body is not None
+        for name, value in settings.items():
+            setattr(body, name, value)
 
 
 async def build_scene(
