@@ -156,3 +156,32 @@ def chromium(*extra_args: str) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+# Chromium's fake camera and microphone, its consent granted, and WebRTC over the loopback interface.
+FAKE_MEDIA = (
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+)
+
+
+@contextmanager
+def two_chromiums(*extra_args: str) -> Iterator[tuple[Browser, Browser]]:
+    """Two people in a meeting room: a second chromium process from the same Playwright driver (one sync driver
+    per thread)."""
+    with chromium(*extra_args) as first:
+        second = first.browser_type.launch(
+            executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+        )
+        try:
+            yield first, second
+        finally:
+            second.close()
+
+
+@contextmanager
+def serve_room_demo(tmp: Path) -> Iterator[Server]:
+    """The demo with the media relay's candidates on the loopback address, where the test browsers are."""
+    with serve_demo(tmp, COUNCIL_MEDIA_HOST_ADDRESSES="127.0.0.1") as server:
+        yield server

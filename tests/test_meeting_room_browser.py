@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from council.demo import DEMO_LOGINS
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, chromium, serve_demo
+from tests.servers import FAKE_MEDIA, Server, serve_room_demo, two_chromiums
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -29,24 +29,14 @@ INBOUND_PACKETS = """async () => {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve_demo(tmp_path_factory.mktemp("room"), COUNCIL_MEDIA_HOST_ADDRESSES="127.0.0.1") as running:
+    with serve_room_demo(tmp_path_factory.mktemp("room")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def browsers() -> Iterator[tuple[Browser, Browser]]:
-    media = (
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        "--allow-loopback-in-peer-connection",
-    )
-    with chromium(*media) as first:
-        # a second chromium process from the same Playwright driver (one sync driver per thread)
-        second = first.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *media])
-        try:
-            yield first, second
-        finally:
-            second.close()
+    with two_chromiums(*FAKE_MEDIA) as both:
+        yield both
 
 
 def logged_in(browser: Browser, server: Server, username: str, password: str) -> tuple[BrowserContext, Page]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, chromium, serve_demo
+from tests.servers import FAKE_MEDIA, Server, serve_room_demo, two_chromiums
 from tests.test_meeting_room_browser import (
     BOARD_MEMBER,
     SECRETARIAT,
@@ -20,12 +20,7 @@ from tests.test_meeting_room_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-MEDIA = (
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--auto-select-desktop-capture-source=Entire screen",
-)
+MEDIA = (*FAKE_MEDIA, "--auto-select-desktop-capture-source=Entire screen")
 
 SCREEN_FRAMES = """() => {
   const video = document.querySelector("#screen video");
@@ -35,18 +30,14 @@ SCREEN_FRAMES = """() => {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve_demo(tmp_path_factory.mktemp("room-media"), COUNCIL_MEDIA_HOST_ADDRESSES="127.0.0.1") as running:
+    with serve_room_demo(tmp_path_factory.mktemp("room-media")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def browsers() -> Iterator[tuple[Browser, Browser]]:
-    with chromium(*MEDIA) as first:
-        second = first.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *MEDIA])
-        try:
-            yield first, second
-        finally:
-            second.close()
+    with two_chromiums(*MEDIA) as both:
+        yield both
 
 
 def test_recording_is_shown_to_everyone_and_a_shared_screen_arrives(

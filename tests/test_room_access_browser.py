@@ -10,28 +10,22 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, Server, chromium, serve_demo
+from tests.servers import FAKE_MEDIA, Server, serve_room_demo, two_chromiums
 from tests.test_meeting_room_browser import INBOUND_PACKETS, SECRETARIAT, digital_board_meeting, logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-MEDIA = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection")
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serve_demo(tmp_path_factory.mktemp("room-access"), COUNCIL_MEDIA_HOST_ADDRESSES="127.0.0.1") as running:
+    with serve_room_demo(tmp_path_factory.mktemp("room-access")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def browsers() -> Iterator[tuple[Browser, Browser]]:
-    with chromium(*MEDIA) as first:
-        second = first.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *MEDIA])
-        try:
-            yield first, second
-        finally:
-            second.close()
+    with two_chromiums(*FAKE_MEDIA) as both:
+        yield both
 
 
 def test_guest_waits_in_the_lobby_and_a_visitor_listens(server: Server, browsers: tuple[Browser, Browser]) -> None:
