@@ -122,13 +122,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.ballot_box = ballot_box
         await ballot_box.start()
         sealer = asyncio.create_task(seal_periodically(sessions), name="council-audit-sealer")
-        sharing = (
-            asyncio.create_task(
-                share_viewer_changes(channels, viewer_cache, settings.redis_namespace), name="council-viewer-changes"
-            )
-            if settings.redis_url
-            else None
-        )
+        sharing: asyncio.Task[None] | None = None
         if settings.media_host_addresses:
             restrict_host_addresses(list(settings.media_host_addresses))
         relay = AiortcRelay(video_slots=settings.media_video_slots, audio_slots=settings.media_audio_slots)
@@ -147,8 +141,15 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         try:
             async with contextlib.AsyncExitStack() as stack:
                 if settings.redis_url:
+                    # The first subscription alone, awaited: redis-py's PubSub opens its connection on the first
+                    # subscribe, and two subscribing at once each opened one, one of them orphaned with its
+                    # subscription (a process then never heard the others' writes). Later ones share it.
                     await stack.enter_async_context(
                         relaying_changes(channels, settings.redis_namespace, engine.sync_engine)
+                    )
+                    sharing = asyncio.create_task(
+                        share_viewer_changes(channels, viewer_cache, settings.redis_namespace),
+                        name="council-viewer-changes",
                     )
                 yield
         finally:
