@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -44,7 +45,10 @@ async def planned_meeting(sessions, world, *, days_ahead: int = 21) -> int:
         for persona, address in ADDRESSES.items():
             person = await session.get(type(world.people[persona]), world.people[persona].id)
             person.email = address
-        start = dt.datetime.now(dt.UTC).replace(hour=16, minute=0, second=0, microsecond=0)
+        # 16:00 on the body's own calendar day: the notice period counts its days, which after midnight there
+        # are a day ahead of UTC's.
+        local = ZoneInfo(world.body.timezone)
+        start = dt.datetime.now(local).replace(hour=16, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
         meeting = Meeting(
             organization_id=world.committee.id,
             legislative_term_id=world.past_meeting.legislative_term_id,
