@@ -103,6 +103,27 @@ async def test_a_role_granted_and_a_user_deactivated_take_effect_at_once(session
     assert (await member.get("/admin/users", follow_redirects=False)).status_code in (302, 303, 401)
 
 
+async def test_a_sign_in_keeps_the_cached_viewers_and_a_rename_drops_its_own(running_app, sessions, world, login):
+    """A sign-in writes the account's last login: that is not a change of any viewer, so the viewers cached (and
+    being loaded) meanwhile stay. Before, a crowd signing in before a vote kept the cache empty."""
+    from web.auth import VIEWER_CACHE
+
+    cache: ViewerCache = running_app.state[VIEWER_CACHE]
+    member = await login("member")
+    assert (await member.get("/account")).status_code == 200
+    member_id = world.users["member"].id
+    epoch = cache.epoch
+    await login("chair")
+    assert cache.epoch == epoch
+    assert cache.get(member_id, dt.datetime.now(dt.UTC).date()) is not None
+    async with sessions() as session, session.begin():
+        user = await session.get(User, member_id)
+        assert user is not None
+        user.display_name = "Umbenannt"
+    assert cache.get(member_id, dt.datetime.now(dt.UTC).date()) is None
+    assert "Umbenannt" in (await member.get("/account")).text
+
+
 def _session_cookies(response) -> list[str]:
     return [v for k, v in response.headers.multi_items() if k == "set-cookie" and "council_session" in v]
 

@@ -100,6 +100,17 @@ class ViewerCache:
 _caches: weakref.WeakSet[ViewerCache] = weakref.WeakSet()
 
 
+# What a viewer is made of on the account itself. A sign-in writes ``last_login``, a password change the hash: neither
+# changes the viewer, and treating them as changes kept every viewer loaded meanwhile out of the cache (the epoch
+# guard), so a crowd signing in before a vote found the cache empty when it voted.
+_VIEWER_COLUMNS = ("display_name", "person_id", "active", "deleted")
+
+
+def _viewer_changed(user: User) -> bool:
+    attrs = inspect(user).attrs
+    return any(attrs[name].history.has_changes() for name in _VIEWER_COLUMNS)
+
+
 def _person_ids(membership: Membership) -> Iterable[int]:
     history = inspect(membership).attrs.person_id.history
     return [p for p in (membership.person_id, *history.deleted) if isinstance(p, int)]
@@ -109,10 +120,13 @@ def _person_ids(membership: Membership) -> Iterable[int]:
 def _collect(session: Session, _context: Any) -> None:
     users: set[int] = set()
     persons: set[int] = set()
+    for obj in session.dirty:
+        if isinstance(obj, User) and _viewer_changed(obj):
+            users.add(obj.id)
     for obj in (*session.new, *session.dirty, *session.deleted):
         match obj:
-            case User() if obj.id is not None:
-                users.add(obj.id)
+            case User() if obj.id is not None and obj not in session.dirty:
+                users.add(obj.id)  # a new or deleted account
             case BodyRole():
                 users.add(obj.user_id)
             case Membership():
