@@ -1,4 +1,5 @@
-"""The app as `council serve` runs it: once started, the objects made so far leave the garbage collector's sight."""
+"""The app as `council serve` runs it: once started, the objects made so far leave the garbage collector's sight,
+and young objects are collected less often."""
 
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ async def test_the_served_app_freezes_what_start_up_made(settings: Settings, mon
     assert app is built[0]
     assert web.app.freeze_startup_objects in app.on_startup
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):  # type: ignore[arg-type]
             frozen = gc.get_freeze_count()
             assert frozen > 10_000  # modules, mappings, templates
+            assert gc.get_threshold() == web.app.GC_THRESHOLDS != thresholds  # young objects collected less often
     finally:
         gc.unfreeze()  # the test process builds many apps: frozen objects would never be collected
+        gc.set_threshold(*thresholds)
 
 
 def test_council_serve_runs_the_served_app() -> None:
