@@ -74,8 +74,8 @@ def create_served_app() -> Litestar:
     once started, the objects made so far (modules, mappings, templates: some 300,000) are moved out of the
     garbage collector's sight with ``gc.freeze()``. Otherwise every full collection walks them all again: in a
     vote storm one such pause took 200 ms, longer than writing all 300 votes. Young objects are then collected less
-    often (``GC_THRESHOLDS``). Tests build many apps in one
-    process and call ``create_app``: frozen objects are never collected, so there it would only pile up."""
+    often (``GC_THRESHOLDS``). Tests build many apps in one process and call ``create_app``: frozen objects are
+    never collected, so there it would only pile up."""
     app = create_app()
     app.on_startup.append(freeze_startup_objects)
     return app
