@@ -365,17 +365,23 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
     transport = httpx.AsyncHTTPTransport(limits=limits)
     gate = asyncio.Semaphore(40)
 
-    async def prepared(username: str) -> tuple[str, str]:
-        """(cookie header, CSRF token) of a logged-in voter whose screen shows the open poll; prepared with httpx
-        and not timed. When a poll opens, every member's screen fetches its vote panel (the live stream says
-        "changed"); the member taps a button seconds later: that tap is what the storm times."""
+    async def logged_in(username: str) -> tuple[httpx.AsyncClient, str]:
         async with gate:
-            client, token = await _log_in(transport, base, username)
+            return await _log_in(transport, base, username)
+
+    async def panel_shown(client: httpx.AsyncClient, token: str) -> tuple[str, str]:
+        async with gate:
             panel = await client.get(f"/meetings/{scene.meeting_id}/vote/panel")
             assert panel.status_code == 200, panel.text[:300]
             return _cookie_header(client), token  # the clients share the transport, closed below
 
-    voters = await asyncio.gather(*(prepared(name) for name in scene.voters))
+    # Prepared with httpx and not timed: (cookie header, CSRF token) of each logged-in voter whose screen shows the
+    # open poll. Members sign in when the meeting begins; when a poll opens, every member's screen fetches its vote
+    # panel at once (the live stream says "changed"), and the member taps a button seconds later: that tap is what
+    # the storm times. With many voters the sign-ins take longer than the app keeps a viewer cached, so the panels
+    # are fetched only when all have signed in, as the opening poll makes them.
+    clients = await asyncio.gather(*(logged_in(name) for name in scene.voters))
+    voters = await asyncio.gather(*(panel_shown(client, token) for client, token in clients))
     secretariat, secretariat_token = await _log_in(transport, base, "bench-sitzungsdienst")
 
     ready, counter = asyncio.Event(), [0, listeners]
