@@ -120,12 +120,14 @@ def _person_ids(membership: Membership) -> Iterable[int]:
 def _collect(session: Session, _context: Any) -> None:
     users: set[int] = set()
     persons: set[int] = set()
-    for obj in session.dirty:
+    # Each of session.new, .dirty and .deleted builds a new set when read: read once, not per object.
+    dirty = session.dirty
+    for obj in dirty:
         if isinstance(obj, User) and _viewer_changed(obj):
             users.add(obj.id)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in (*session.new, *dirty, *session.deleted):
         match obj:
-            case User() if obj.id is not None and obj not in session.dirty:
+            case User() if obj.id is not None and obj not in dirty:
                 users.add(obj.id)  # a new or deleted account
             case BodyRole():
                 users.add(obj.user_id)

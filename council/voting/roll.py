@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,15 @@ class Roll:
         return [seat for seat in self.seats if seat.befangen]
 
     def seat_of(self, person_id: int) -> Seat | None:
-        return next((seat for seat in self.seats if seat.person_id == person_id), None)
+        return self._by_person.get(person_id)
+
+    @cached_property
+    def _by_person(self) -> dict[int, Seat]:
+        """A batch of votes looks up every voter's seat: by key, not by a walk through all seats each time."""
+        found: dict[int, Seat] = {}
+        for seat in self.seats:
+            found.setdefault(seat.person_id, seat)  # the first seat of a person, as the walk found it
+        return found
 
 
 def meeting_day(meeting: Meeting) -> dt.date:
