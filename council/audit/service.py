@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,28 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+async def record_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Pending entries in the caller's transaction, as one bulk INSERT: the votes of a batch (a thousand in a vote
+    storm) would otherwise each pass through the ORM's unit of work. ``entries`` hold ``record``'s arguments except
+    the session; unlike ``record`` this writes at once instead of at the next flush."""
+    if not entries:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "at": entry.get("at") or now,
+            "body_id": entry.get("body_id"),
+            "actor_user_id": entry.get("actor_user_id"),
+            "action": entry["action"],
+            "subject_type": entry["subject_type"],
+            "subject_id": entry["subject_id"],
+            "data": dict(entry.get("data") or {}),
+        }
+        for entry in entries
+    ]
+    await session.execute(insert(AuditEntry), rows)
 
 
 def entry_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:

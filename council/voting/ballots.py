@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.accounts.viewer import Viewer
-from council.audit.service import record
+from council.audit.service import record, record_many
 from council.errors import ValidationFailed
 from council.events import DomainEvent, EventKind, emit
 from council.messages import N_
@@ -143,21 +144,24 @@ async def _store_in_room(
 
 
 def _audit(session: AsyncSession, poll: Poll, receipt: Receipt, *, actor_user_id: int | None, in_room: bool) -> None:
+    record(session, **_audit_entry(poll, receipt, actor_user_id=actor_user_id, in_room=in_room))
+
+
+def _audit_entry(poll: Poll, receipt: Receipt, *, actor_user_id: int | None, in_room: bool) -> dict[str, Any]:
     """The vote in the audit log; for a secret poll without the choice."""
     data: dict[str, object] = {"person_id": receipt.person_id, "in_room": in_room}
     if poll.kind is not PollKind.SECRET:
         data["choice"] = receipt.choice.value if receipt.choice else None
         data["changed"] = receipt.changed
-    record(
-        session,
-        action="vote.cast",
-        subject_type="poll",
-        subject_id=poll.id,
-        actor_user_id=actor_user_id,
-        body_id=poll.meeting.organization.body_id,
-        data=data,
-        at=receipt.cast_at,
-    )
+    return {
+        "action": "vote.cast",
+        "subject_type": "poll",
+        "subject_id": poll.id,
+        "actor_user_id": actor_user_id,
+        "body_id": poll.meeting.organization.body_id,
+        "data": data,
+        "at": receipt.cast_at,
+    }
 
 
 async def voted_person_ids(session: AsyncSession, poll: Poll) -> set[int]:
@@ -262,6 +266,7 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
         stored, changed = await _store_named(session, poll, chosen, changeable=changeable)
 
     secret = poll.kind is PollKind.SECRET
+    entries: list[dict[str, Any]] = []
     for person_id, indexes in accepted.items():
         if person_id not in stored:
             for index in indexes:
@@ -272,7 +277,8 @@ async def write_ballots(session: AsyncSession, poll_id: int, ballots: Sequence[B
             was_changed = position > 0 or person_id in changed
             receipt = Receipt(poll.id, person_id, ballot.cast_at, None if secret else ballot.choice, was_changed)
             outcomes[index] = receipt
-            _audit(session, poll, receipt, actor_user_id=ballot.user_id, in_room=False)
+            entries.append(_audit_entry(poll, receipt, actor_user_id=ballot.user_id, in_room=False))
+    await record_many(session, entries)
     if stored:
         emit(session, DomainEvent(EventKind.VOTE_CAST, poll.meeting_id, poll.id, poll.agenda_item_id))
     await session.flush()
