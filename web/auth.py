@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
@@ -25,8 +26,9 @@ _VIEWER_STATE = "viewer"
 VIEWER_CACHE = "viewer_cache"
 
 
-async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
-    """The viewer for this request, loaded once from the session's user id."""
+async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any], session: AsyncSession | None = None) -> Viewer:
+    """The viewer for this request, loaded once from the session's user id (with ``session`` if given, else with a
+    session of its own: guards run before the request's session exists)."""
     cached = connection.state.get(_VIEWER_STATE)
     if isinstance(cached, Viewer):
         return cached
@@ -40,17 +42,23 @@ async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
             viewer = found
         else:
             epoch = cache.epoch if cache is not None else 0
-            sessions: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
-            async with sessions() as session:
+            if session is not None:
                 viewer = await load_viewer(session, user_id, today)
+            else:
+                sessions: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
+                async with sessions() as own:
+                    viewer = await load_viewer(own, user_id, today)
             if cache is not None:
                 cache.put(user_id, today, viewer, epoch)
     connection.state[_VIEWER_STATE] = viewer
     return viewer
 
 
-async def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
-    return await viewer_of(request)
+async def provide_viewer(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Viewer:
+    """Taking the request's database session makes the viewer a dependency of it. Litestar resolves dependencies
+    that do not depend on each other in an anyio task group, a new one per request: nearly every handler asks for
+    both, and that task group cost about 5 % of a vote's CPU time."""
+    return await viewer_of(request, db_session)
 
 
 async def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

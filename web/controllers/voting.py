@@ -261,7 +261,7 @@ class PollController(Controller):
         # Programs never need the meeting nor the municipality (only pages show it): the vote path loads the poll
         # once, in cast_vote.
         program = wants_json(request)
-        municipality = None if program else await provide_municipality(request, db_session)
+        municipality = None if program else await provide_municipality(request, db_session, viewer)
         meeting_id = 0 if program else await meeting_of_poll(db_session, poll_id)
         try:
             choice = choice_from(data)
