@@ -384,10 +384,24 @@ class AiortcRelay:
         if receiver is None or track not in p.ssrcs:
             return
         now = time.monotonic()
-        if now - p.last_keyframe_request.get(track, 0.0) < KEYFRAME_INTERVAL_S:
+        wait = p.last_keyframe_request.get(track, 0.0) + KEYFRAME_INTERVAL_S - now
+        if wait > 0:
+            # Asked too recently: the keyframe then asked for may have left before this listener was routed to the
+            # source, and a camera sends no other keyframe until asked. So ask once more when the interval is over
+            # (once, however many ask meanwhile), or this listener's picture would stay frozen.
+            if track not in p.keyframe_pending:
+                p.keyframe_pending.add(track)
+                self._spawn(self._ask_keyframe_later(room, source, track, wait))
             return
         p.last_keyframe_request[track] = now
         self._spawn(request_keyframe(receiver, p.ssrcs[track]))
+
+    async def _ask_keyframe_later(self, room: Room, source: str, track: str, wait: float) -> None:
+        await asyncio.sleep(wait)
+        p = room.participants.get(source)
+        if p is not None:
+            p.keyframe_pending.discard(track)
+            self._ask_keyframe(room, source, track)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -44,6 +44,8 @@ class Participant:
     offer_pending: bool = False
     tapped: set[int] = field(default_factory=set)
     last_keyframe_request: dict[str, float] = field(default_factory=dict)
+    # tracks with a keyframe request waiting for the end of the interval (relay._ask_keyframe)
+    keyframe_pending: set[str] = field(default_factory=set)
     camera_mid: str | None = None
     # the video track announced as screen share, and every extra video track offered (one of them is the screen)
     screen_mid: str | None = None

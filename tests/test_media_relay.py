@@ -137,6 +137,40 @@ async def test_a_listeners_keyframe_request_reaches_the_camera(loopback_only):
         await relay.close()
 
 
+async def test_a_keyframe_asked_for_within_the_throttle_is_asked_for_once_it_is_over(loopback_only, monkeypatch):
+    """A listener switched to a camera right after another listener asked it for a keyframe would otherwise wait
+    forever: the camera sends no keyframe until asked, and the throttled request was dropped (a frozen picture)."""
+    import media.relay
+
+    relay = AiortcRelay(video_slots=1)
+    room = LocalRoom(relay, "m3b")
+    anna, bernd = Bot("anna", opus_tone(440), video=True), Bot("bernd", opus_tone(660))
+    asked: list[float] = []
+
+    async def recorded(_receiver, _ssrc) -> None:
+        asked.append(time.monotonic())
+
+    try:
+        for bot in (anna, bernd):
+            await room.join(bot)
+        assert await _wait_until(lambda: len(bernd.video_frames) > 5, 30)
+        monkeypatch.setattr(media.relay, "request_keyframe", recorded)
+        camera = relay.rooms["m3b"].participants["anna"]
+        just_now = time.monotonic()
+        camera.last_keyframe_request["video"] = just_now  # another listener has just asked
+        for _ in range(3):
+            relay._ask_keyframe(relay.rooms["m3b"], "anna")
+        assert not asked
+        assert camera.keyframe_pending == {"video"}
+        assert await _wait_until(lambda: bool(asked), 2)
+        assert asked[0] - just_now >= media.relay.KEYFRAME_INTERVAL_S * 0.9
+        assert len([t for t in asked if t - asked[0] < 0.1]) == 1  # the three asked once
+        assert not camera.keyframe_pending
+    finally:
+        await room.close()
+        await relay.close()
+
+
 async def test_a_screen_share_reaches_everyone_else_beside_the_cameras(loopback_only):
     relay = AiortcRelay(video_slots=1)
     room = LocalRoom(relay, "m4")
