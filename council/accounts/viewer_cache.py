@@ -122,13 +122,10 @@ def _collect(session: Session, _context: Any) -> None:
     persons: set[int] = set()
     # Each of session.new, .dirty and .deleted builds a new set when read: read once, not per object.
     dirty = session.dirty
-    for obj in dirty:
-        if isinstance(obj, User) and _viewer_changed(obj):
-            users.add(obj.id)
     for obj in (*session.new, *dirty, *session.deleted):
         match obj:
-            case User() if obj.id is not None and obj not in dirty:
-                users.add(obj.id)  # a new or deleted account
+            case User() if obj.id is not None and (obj not in dirty or _viewer_changed(obj)):
+                users.add(obj.id)
             case BodyRole():
                 users.add(obj.user_id)
             case Membership():

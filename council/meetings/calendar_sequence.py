@@ -37,10 +37,7 @@ def _count_changes(session: Session, _flush: UOWTransaction, _instances: Any) ->
             obj.sequence = (obj.sequence or 0) + 1
             bumped.add(obj.id)
     meetings: set[int] = set()
-    for obj in session.new:
-        if isinstance(obj, AgendaItem) and obj.meeting_id is not None:
-            meetings.add(obj.meeting_id)
-    for obj in session.deleted:
+    for obj in (*session.new, *session.deleted):
         if isinstance(obj, AgendaItem) and obj.meeting_id is not None:
             meetings.add(obj.meeting_id)
     for obj in dirty:
