@@ -9,10 +9,11 @@ import datetime as dt
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
+from council.voting.models import PollKind
 from council.voting.polls import close_poll
 from tests.voting_scene import build_scene, start_poll, viewer
 from tests.web_helpers import csrf_token_from
-from web.live import READY_FRAME, LiveBroadcaster, public_channel, sse_frame, stream
+from web.live import CHANGED_FRAME, READY_FRAME, LiveBroadcaster, internal_channel, public_channel, sse_frame, stream
 
 
 async def _vote(http, poll_id: int) -> None:
@@ -47,6 +48,38 @@ async def test_vote_pushes_count_again_and_never_reopen_a_closed_poll(sessions, 
         await close_poll(session, poll_id, await viewer(session, world, "secretariat"), dt.datetime.now(dt.UTC))
     closed = await _pushed(channels, broadcaster, scene.meeting_id)
     assert 'data-state="closed"' in closed
+
+
+async def _both_pushed(
+    channels: ChannelsPlugin, broadcaster: LiveBroadcaster, meeting_id: int, *, votes_only: bool
+) -> tuple[str, bytes]:
+    names = [public_channel("council", meeting_id), internal_channel("council", meeting_id)]
+    async with channels.start_subscription(names) as subscriber:
+        await broadcaster.push(meeting_id, votes_only=votes_only)
+        events = subscriber.iter_events()
+        public, internal = [await asyncio.wait_for(anext(events), timeout=5) for _ in names]
+        return public.decode(), internal
+
+
+async def test_votes_tell_members_screens_only_the_count_of_the_open_poll_also_on_a_non_public_item(
+    sessions, world, login, running_app
+):
+    """After votes, members' and the chair's screens get the count ("progress"), not "changed" (which makes every
+    member's screen fetch its panel); the count is of a secret poll on a non-public item too, which the public
+    panel does not show. A poll closed meanwhile, or any other change, is "changed"."""
+    scene = await build_scene(sessions, world)
+    poll_id = await start_poll(sessions, world, scene.confidential_item_id, PollKind.SECRET)
+    channels = running_app.plugins.get(ChannelsPlugin)
+    broadcaster: LiveBroadcaster = running_app.state.broadcaster
+    await _vote(await login("member"), poll_id)
+    public, internal = await _both_pushed(channels, broadcaster, scene.meeting_id, votes_only=True)
+    assert internal == sse_frame("progress", "1")
+    assert "Personalsache" not in public
+    assert 'data-state="open"' not in public
+    assert (await _both_pushed(channels, broadcaster, scene.meeting_id, votes_only=False))[1] == CHANGED_FRAME
+    async with sessions() as session, session.begin():
+        await close_poll(session, poll_id, await viewer(session, world, "secretariat"), dt.datetime.now(dt.UTC))
+    assert (await _both_pushed(channels, broadcaster, scene.meeting_id, votes_only=True))[1] == CHANGED_FRAME
 
 
 async def test_every_listener_gets_the_frame_encoded_once_byte_for_byte():

@@ -78,12 +78,20 @@ def test_three_members_vote_the_chair_closes_and_every_screen_shows_the_result(
     try:
         for (_, page), choice in zip(screens, ["Ja", "Ja", "Nein"], strict=True):
             vote(page, choice)
+        # From now on the others' votes change only the count on the first member's screen: it is put in place
+        # from the push, without the screen fetching its panel again.
+        refetched: list[str] = []
+        first = screens[0][1]
+        first.on("request", lambda request: refetched.extend([request.url] if "/vote/panel" in request.url else []))
         plain.get_by_role("button", name="Ja", exact=True).click()
         plain.get_by_role("link", name="Ändern").click()  # changes their mind before confirming
         vote(plain, "Enthaltung")
         for page in [*(p for _, p in screens), public]:
             page.evaluate(MARK)
         expect(public.locator(".progress-text")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
+        expect(screens[0][1].locator("#vote-panel .meta")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
+        expect(chair.locator("#live")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
+        assert refetched == []
         announcement = screens[0][1].locator("#vote-announcement")
         expect(announcement).to_have_attribute("aria-live", "polite")
         expect(announcement).to_have_attribute("role", "status")

@@ -1,8 +1,13 @@
 """Live screens: domain events become pushes on Litestar Channels, which browsers receive over SSE.
 
 Two channels per meeting. The public one carries ready-rendered HTML of the public live panel, rendered once
-per change no matter how many listen. The internal one only says "changed": screens of members and the chair
-then fetch their own panel, because what they see depends on who they are (their vote, non-public items).
+per change no matter how many listen. The internal one says "changed" when a poll, the attendance or a conflict
+changed: screens of members and the chair then fetch their own panel, because what they see depends on who they
+are (their vote, non-public items). A vote changes nothing on those screens but the number of votes cast, so
+votes only send "progress" with that number, which members' screens put in place without a request; only the
+chair's console and the roll-call screen (who has voted) fetch again. Otherwise every vote push made every
+member's screen fetch its panel, each reading the whole roll: a poll of 500 members cost the server seconds of
+work while the votes came in.
 Vote progress is coalesced: a storm of votes yields a few pushes a second, while poll state changes (open,
 close) are pushed at once.
 """
@@ -28,7 +33,7 @@ from council.accounts.viewer_cache import Changes, ViewerCache
 from council.db import utcnow
 from council.events import DomainEvent, EventKind
 from council.settings import Settings
-from council.voting.live import LiveState, live_state, with_fresh_progress
+from council.voting.live import LiveState, live_state, open_poll_cast, with_fresh_progress
 
 log = logging.getLogger("council.live")
 
@@ -146,7 +151,7 @@ class LiveBroadcaster:
             dirty, self._dirty = self._dirty, set()
             for meeting_id in dirty:
                 try:
-                    await self.push(meeting_id)
+                    await self.push(meeting_id, votes_only=True)
                 except Exception:  # a failed push must not stop later ones
                     log.exception("live push for meeting %s failed", meeting_id)
 
@@ -161,14 +166,20 @@ class LiveBroadcaster:
         self._public[meeting_id] = (now, state)
         return state
 
-    async def push(self, meeting_id: int) -> None:
+    async def push(self, meeting_id: int, *, votes_only: bool = False) -> None:
+        """The public panel, and to members and the chair "changed", or with ``votes_only`` (nothing but votes
+        happened since the last push) the open poll's count as "progress"."""
+        internal = CHANGED_FRAME
         async with self._sessions() as session:
             state = await self._public_state(session, meeting_id)
             html = self._templates.get_template("live/_public_panel.html").render(live=state)
+            if votes_only and (cast := await open_poll_cast(session, meeting_id)) is not None:
+                internal = sse_frame("progress", str(cast))
+            # else: closed meanwhile (by another app process, say), and the screens must fetch the result
         namespace = self._namespace
         # The frame is encoded once here; every listener's stream writes these bytes as they are.
         await self._channels.wait_published(sse_frame("live", html), public_channel(namespace, meeting_id))
-        await self._channels.wait_published(CHANGED_FRAME, internal_channel(namespace, meeting_id))
+        await self._channels.wait_published(internal, internal_channel(namespace, meeting_id))
 
 
 def sse_frame(event: str, data: str = "") -> bytes:

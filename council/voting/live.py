@@ -77,3 +77,20 @@ async def with_fresh_progress(session: AsyncSession, state: LiveState) -> LiveSt
     if row is None or row[0] is not PollState.OPEN:
         return None
     return dataclasses.replace(state, cast=int(row[1]))
+
+
+async def open_poll_cast(session: AsyncSession, meeting_id: int) -> int | None:
+    """How many have voted so far in the meeting's open poll, on a non-public item too; None when none is open.
+
+    One statement: it is what a vote changes on the screens of members and the chair (see web.live)."""
+    votes = select(func.count()).select_from(Vote).where(Vote.poll_id == Poll.id).scalar_subquery()
+    receipts = (
+        select(func.count()).select_from(SecretBallotReceipt).where(SecretBallotReceipt.poll_id == Poll.id)
+    ).scalar_subquery()
+    query = select(Poll.kind, votes, receipts).where(
+        Poll.meeting_id == meeting_id, Poll.deleted.is_(False), Poll.state == PollState.OPEN
+    )
+    row = (await session.execute(query.order_by(Poll.id.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return int(row[2] if row[0] is PollKind.SECRET else row[1])
