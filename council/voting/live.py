@@ -50,9 +50,16 @@ async def _current_poll(session: AsyncSession, meeting: Meeting, include_confide
 
 
 async def live_state(
-    session: AsyncSession, meeting_id: int, *, include_confidential: bool, now: dt.datetime
+    session: AsyncSession,
+    meeting_id: int,
+    *,
+    include_confidential: bool,
+    now: dt.datetime,
+    meeting: Meeting | None = None,
 ) -> LiveState:
-    meeting = await load_meeting(session, meeting_id)
+    """``meeting``, when the caller has loaded it already (with ``load_meeting``), is not loaded again."""
+    if meeting is None or meeting.id != meeting_id:
+        meeting = await load_meeting(session, meeting_id)
     poll = await _current_poll(session, meeting, include_confidential)
     item = poll.agenda_item if poll else None
     roll = await build_roll(session, meeting, item.id if item else None, now)

@@ -42,7 +42,7 @@ async def console_page(
 ) -> Template:
     meeting = await load_meeting(db_session, meeting_id)
     require_conduct(viewer, meeting)
-    live = await live_state(db_session, meeting_id, include_confidential=True, now=utcnow())
+    live = await live_state(db_session, meeting_id, include_confidential=True, now=utcnow(), meeting=meeting)
     polls = await polls_of_meeting(db_session, meeting_id)
     by_item: dict[int, list[Any]] = defaultdict(list)
     for poll in polls:

@@ -30,7 +30,9 @@ class LiveController(Controller):
     ) -> Template:
         meeting = await load_meeting(db_session, meeting_id)
         confidential = viewer.may_see_confidential(meeting.organization.body_id, meeting.organization_id)
-        live = await live_state(db_session, meeting_id, include_confidential=confidential, now=utcnow())
+        live = await live_state(
+            db_session, meeting_id, include_confidential=confidential, now=utcnow(), meeting=meeting
+        )
         return page(template, viewer=viewer, body=body, meeting=meeting, live=live, confidential=confidential)
 
     @get("/live", name="live")

@@ -65,7 +65,7 @@ async def vote_page(
     meeting = await load_meeting(db_session, meeting_id)
     if not viewer.is_member_of(meeting.organization_id) or viewer.person_id is None:
         raise PermissionDenied("vote screen")
-    live = await live_state(db_session, meeting_id, include_confidential=True, now=utcnow())
+    live = await live_state(db_session, meeting_id, include_confidential=True, now=utcnow(), meeting=meeting)
     poll = live.poll
     seat = live.roll.seat_of(viewer.person_id)
     receipt = await own_vote(db_session, poll, viewer.person_id) if poll else None
