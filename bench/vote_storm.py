@@ -7,6 +7,10 @@ database per scenario:
   once, with httpx; reported: votes/s, p50/p99 cast latency;
 - M SSE listeners on the meeting's public live stream; after the storm the secretariat closes the poll and we
   report the time from sending the close until the last listener has the result;
+- every voter's own screen, as the vote screen in a browser: it listens to the meeting's stream with the voter's
+  session and fetches its vote panel again whenever the stream says "changed" (one fetch at a time, the last
+  queued, as htmx does); reported: how many panels were fetched while the votes came in, and the time from the
+  close until the last voter's screen shows the result;
 - baseline, same run, same database server: a bare endpoint doing one INSERT (a small Litestar app built here,
   with the app's engine settings, served by uvicorn the same way; it is never mounted in the real app), hit by N
   concurrent requests, with as many processes as the app.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -43,7 +48,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +364,84 @@ async def _listen(target: Target, path: str, ready: asyncio.Event, counter: list
     raise RuntimeError("stream ended without a result")
 
 
+async def _fetch(target: Target, path: str, headers: dict[str, str]) -> bytes:
+    """GET on a fresh connection; the whole response (empty if the connection failed)."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: {target.host}:{target.port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    try:
+        reader, writer = await asyncio.open_connection(target.host, target.port)
+    except OSError:
+        return b""
+    try:
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return await reader.read()
+    except OSError:
+        return b""
+    finally:
+        writer.close()
+
+
+@dataclass
+class Screens:
+    """The voters' own screens: how many have their stream, how many panel fetches, when each saw the result."""
+
+    expected: int
+    ready: asyncio.Event
+    all_results: asyncio.Event = field(default_factory=asyncio.Event)
+    connected: int = 0
+    fetches: int = 0
+    results: list[float] = field(default_factory=list)
+
+
+async def _member_screen(target: Target, scene: Scene, cookies: str, screens: Screens) -> None:
+    """A voter's vote screen: the meeting's stream with the voter's session; on "changed" the panel is fetched
+    again, one fetch at a time and the last push queued behind it (the panel's hx-sync "queue last")."""
+    panel = f"/meetings/{scene.meeting_id}/vote/panel"
+    state = {"busy": False, "queued": False}
+
+    async def refetch() -> None:
+        while True:
+            screens.fetches += 1
+            body = await _fetch(target, panel, {"Cookie": cookies, "HX-Request": "true"})
+            if b'class="result ' in body and b'class="counts"' in body:
+                screens.results.append(time.perf_counter())
+                if len(screens.results) == screens.expected:
+                    screens.all_results.set()
+                state["busy"] = state["queued"] = False
+                return
+            if not state["queued"]:
+                state["busy"] = False
+                return
+            state["queued"] = False
+
+    reader, writer = await asyncio.open_connection(target.host, target.port)
+    tasks: set[asyncio.Task[None]] = set()
+    try:
+        request = f"GET /meetings/{scene.meeting_id}/events HTTP/1.1\r\nHost: {target.host}:{target.port}\r\n"
+        writer.write(f"{request}Cookie: {cookies}\r\nAccept: text/event-stream\r\n\r\n".encode())
+        tail, readied = b"", False
+        while chunk := await reader.read(65536):
+            data = tail + chunk
+            if not readied and b"event: ready" in data:
+                readied = True
+                screens.connected += 1
+                if screens.connected == screens.expected:
+                    screens.ready.set()
+            for _ in range(chunk.count(b"event: changed")):
+                if state["busy"]:
+                    state["queued"] = True
+                else:
+                    state["busy"] = True
+                    task = asyncio.create_task(refetch())
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+            tail = data[-64:]
+    finally:
+        writer.close()
+        for task in tasks:
+            task.cancel()
+
+
 async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> dict[str, Any]:
     target = Target("127.0.0.1", int(base.rsplit(":", 1)[1]))
     limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
@@ -384,6 +467,10 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
     voters = await asyncio.gather(*(panel_shown(client, token) for client, token in clients))
     secretariat, secretariat_token = await _log_in(transport, base, "bench-sitzungsdienst")
 
+    screens = Screens(expected=len(voters), ready=asyncio.Event())
+    own_screens = [asyncio.create_task(_member_screen(target, scene, cookies, screens)) for cookies, _ in voters]
+    await asyncio.wait_for(screens.ready.wait(), timeout=120)
+
     ready, counter = asyncio.Event(), [0, listeners]
     url = f"/meetings/{scene.meeting_id}/events"
     watchers = [asyncio.create_task(_listen(target, url, ready, counter)) for _ in range(listeners)]
@@ -398,11 +485,14 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
         headers.update({"Cookie": cookies, "X-CSRFToken": token, "Accept": "application/json"})
         return await _timed(target, "POST", f"/polls/{scene.poll_id}/votes", headers, body)
 
+    fetched_before = screens.fetches
     cpu_before = _cpu_seconds(server_pid)
     started = time.perf_counter()
     results = await asyncio.gather(*(cast(i, cookies, token) for i, (cookies, token) in enumerate(voters)))
     storm_seconds = time.perf_counter() - started
     cpu_after = _cpu_seconds(server_pid)
+    await asyncio.sleep(2 * 0.2)  # the coalesced pushes of the last votes (web.live.COALESCE_SECONDS)
+    fetched_in_storm = screens.fetches - fetched_before
     latencies = [seconds for seconds, _ in results]
     statuses = [status for _, status in results]
 
@@ -411,6 +501,11 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
     closing = time.perf_counter()
     close_seconds, close_status = await _timed(target, "POST", f"/polls/{scene.poll_id}/close", headers, body)
     arrivals = await asyncio.wait_for(asyncio.gather(*watchers), timeout=120) if listeners else [closing]
+    with contextlib.suppress(TimeoutError):  # reported as fewer screens with the result
+        await asyncio.wait_for(screens.all_results.wait(), timeout=300)
+    for task in own_screens:
+        task.cancel()
+    await asyncio.gather(*own_screens, return_exceptions=True)
     result_page = (await secretariat.get(f"/meetings/{scene.meeting_id}/console")).text
     # The counts the close must find: every acknowledged vote, nothing else.
     stored = [choices[i % 3] for i, status in enumerate(statuses) if status == 201]
@@ -435,6 +530,11 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
         else None,
         "close_request_ms": _ms(close_seconds),
         "close_to_last_listener_ms": _ms(max(arrivals) - closing),
+        # The voters' own screens: panels fetched while the votes came in (a vote changes only the count, which
+        # the push carries), and the time until the last of them showed the result (each fetches its panel).
+        "panels_fetched_during_storm": fetched_in_storm,
+        "voter_screens_with_result": len(screens.results),
+        "close_to_last_voter_screen_ms": _ms(max(screens.results) - closing) if screens.results else None,
     }
 
 
