@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from council.meetings.attendance import load_meeting
@@ -14,7 +14,7 @@ from council.meetings.models import AgendaItem, Meeting
 from council.meetings.room_media import CurrentItem, called_item
 from council.voting.ballots import votes_cast
 from council.voting.models import Poll, PollKind, PollState, SecretBallotReceipt, Vote
-from council.voting.polls import get_poll, quorum_of, rules_for
+from council.voting.polls import quorum_of, rules_for, with_context
 from council.voting.roll import Roll, build_roll
 from council.voting.rules import Quorum, preset
 
@@ -36,17 +36,21 @@ class LiveState:
 
 
 async def _current_poll(session: AsyncSession, meeting: Meeting, include_confidential: bool) -> Poll | None:
-    """The open poll, else the latest result; the public only ever sees polls on public items."""
+    """The open poll, else the latest result (one statement); the public only ever sees polls on public items."""
     query = (
-        select(Poll.id)
+        select(Poll)
         .join(AgendaItem, AgendaItem.id == Poll.agenda_item_id)
-        .where(Poll.meeting_id == meeting.id, Poll.deleted.is_(False), Poll.state != PollState.CANCELLED)
+        .where(
+            Poll.meeting_id == meeting.id,
+            Poll.deleted.is_(False),
+            Poll.state.not_in([PollState.CANCELLED, PollState.CREATED]),
+        )
     )
     if not include_confidential:
         query = query.where(AgendaItem.public.is_(True))
-    open_id = await session.scalar(query.where(Poll.state == PollState.OPEN))
-    poll_id = open_id or await session.scalar(query.where(Poll.state != PollState.CREATED).order_by(Poll.id.desc()))
-    return await get_poll(session, poll_id) if poll_id is not None else None
+    query = query.order_by(case((Poll.state == PollState.OPEN, 0), else_=1), Poll.id.desc()).limit(1)
+    poll: Poll | None = await session.scalar(with_context(query))
+    return poll
 
 
 async def live_state(

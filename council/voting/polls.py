@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -62,19 +62,20 @@ def _body(meeting: Meeting) -> Body:
     return meeting.organization.body
 
 
-async def get_poll(session: AsyncSession, poll_id: int, *, lock: bool = False) -> Poll:
-    # One statement: the meeting, organization, body and item are many-to-one and always there (the vote path
-    # used to spend five statements here). Only the poll's row is locked, never the body everyone shares.
-    query = (
-        select(Poll)
-        .where(Poll.id == poll_id, Poll.deleted.is_(False))
-        .options(
-            joinedload(Poll.meeting, innerjoin=True)
-            .joinedload(Meeting.organization, innerjoin=True)
-            .joinedload(Organization.body, innerjoin=True),
-            joinedload(Poll.agenda_item, innerjoin=True),
-        )
+def with_context(query: Select[tuple[Poll]]) -> Select[tuple[Poll]]:
+    """The poll's meeting, organization, body and item in the poll's own statement: they are many-to-one and
+    always there (the vote path used to spend five statements here)."""
+    return query.options(
+        joinedload(Poll.meeting, innerjoin=True)
+        .joinedload(Meeting.organization, innerjoin=True)
+        .joinedload(Organization.body, innerjoin=True),
+        joinedload(Poll.agenda_item, innerjoin=True),
     )
+
+
+async def get_poll(session: AsyncSession, poll_id: int, *, lock: bool = False) -> Poll:
+    # One statement (see with_context). Only the poll's row is locked, never the body everyone shares.
+    query = with_context(select(Poll).where(Poll.id == poll_id, Poll.deleted.is_(False)))
     if lock:
         query = query.with_for_update(of=Poll)
     poll = await session.scalar(query)

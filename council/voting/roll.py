@@ -38,6 +38,8 @@ class Seat:
 class Roll:
     seats: list[Seat]
     statutory_seats: int
+    # Everyone with a conflict of interest declared for the item, holding a seat today or not.
+    befangen_ids: frozenset[int] = frozenset()
 
     @property
     def entitled(self) -> list[Seat]:
@@ -208,7 +210,7 @@ async def build_roll(
         )
     ordered = sorted(seats.values(), key=lambda s: (s.name.split()[-1], s.name))
     statutory = meeting.organization.statutory_seats or _count_regular_seats(memberships)
-    return Roll(ordered, statutory)
+    return Roll(ordered, statutory, frozenset(conflicted))
 
 
 def _count_regular_seats(memberships: list[_Member]) -> int:

@@ -27,7 +27,6 @@ from council.voting.ballots import (
     record_vote,
     voted_person_ids,
 )
-from council.voting.conflicts import conflicts_of_item
 from council.voting.live import live_state
 from council.voting.models import PollKind
 from council.voting.polls import (
@@ -69,7 +68,6 @@ async def vote_page(
     poll = live.poll
     seat = live.roll.seat_of(viewer.person_id)
     receipt = await own_vote(db_session, poll, viewer.person_id) if poll else None
-    conflicts = await conflicts_of_item(db_session, poll.agenda_item_id) if poll else []
     choices = list(Choice)
     if poll and not rules_for(poll, meeting.organization.body).abstention_allowed:
         choices.remove(Choice.ABSTAIN)
@@ -86,7 +84,7 @@ async def vote_page(
         poll=poll,
         seat=seat,
         receipt=receipt,
-        own_conflict=any(c.person_id == viewer.person_id for c in conflicts),
+        own_conflict=poll is not None and viewer.person_id in live.roll.befangen_ids,
         choices=choices,
         pending=pending,
         errors=errors or {},
