@@ -390,6 +390,7 @@ class Screens:
     all_results: asyncio.Event = field(default_factory=asyncio.Event)
     connected: int = 0
     fetches: int = 0
+    failed: dict[str, int] = field(default_factory=dict)  # status (or "no answer") -> panel fetches
     results: list[float] = field(default_factory=list)
 
 
@@ -403,6 +404,9 @@ async def _member_screen(target: Target, scene: Scene, cookies: str, screens: Sc
         while True:
             screens.fetches += 1
             body = await _fetch(target, panel, {"Cookie": cookies, "HX-Request": "true"})
+            status = body.split(b" ", 2)[1].decode() if body.count(b" ") >= 2 else "no answer"
+            if status != "200":
+                screens.failed[status] = screens.failed.get(status, 0) + 1
             if b'class="result ' in body and b'class="counts"' in body:
                 screens.results.append(time.perf_counter())
                 if len(screens.results) == screens.expected:
@@ -534,6 +538,7 @@ async def _storm(base: str, scene: Scene, listeners: int, server_pid: int) -> di
         # the push carries), and the time until the last of them showed the result (each fetches its panel).
         "panels_fetched_during_storm": fetched_in_storm,
         "voter_screens_with_result": len(screens.results),
+        "panel_fetches_failed": screens.failed,
         "close_to_last_voter_screen_ms": _ms(max(screens.results) - closing) if screens.results else None,
     }
 
