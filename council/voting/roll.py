@@ -65,7 +65,30 @@ def meeting_day(meeting: Meeting) -> dt.date:
     return meeting.start.astimezone(ZoneInfo(meeting.organization.body.timezone)).date()
 
 
-def is_present(attendance: Attendance | None, now: dt.datetime) -> bool:
+@dataclass(frozen=True)
+class _Presence:
+    """An attendance as the roll needs it, read as columns (as _Member): every member's screen reads the roll when
+    a poll opens or closes, and loading each attendance as an ORM object was a good part of that."""
+
+    person_id: int
+    status: AttendanceStatus
+    arrived_at: dt.datetime | None
+    left_at: dt.datetime | None
+    substitutes_person_id: int | None
+    remote: bool
+
+
+_PRESENCE_COLUMNS = (
+    Attendance.person_id,
+    Attendance.status,
+    Attendance.arrived_at,
+    Attendance.left_at,
+    Attendance.substitutes_person_id,
+    Attendance.remote,
+)
+
+
+def is_present(attendance: _Presence | None, now: dt.datetime) -> bool:
     """Present means: marked present, arrived by now (late arrivals count from their time), not yet left."""
     if attendance is None or attendance.status is not AttendanceStatus.PRESENT:
         return False
@@ -128,7 +151,7 @@ async def _memberships(session: AsyncSession, meeting: Meeting) -> list[_Member]
 
 async def _person_rows(
     session: AsyncSession, meeting: Meeting, item_id: int | None, person_ids: set[int]
-) -> tuple[list[_Member], dict[int, Attendance], set[int]]:
+) -> tuple[list[_Member], dict[int, _Presence], set[int]]:
     """Some persons' memberships, attendance and conflicts in one statement (the vote path's entitlement check)."""
     conflict = (
         select(ConflictOfInterest.id)
@@ -141,7 +164,7 @@ async def _person_rows(
     )
     query = (
         _members_of(meeting, Membership.person_id.in_(person_ids))
-        .add_columns(Attendance, conflict if item_id is not None else literal(False))
+        .add_columns(*_PRESENCE_COLUMNS, conflict if item_id is not None else literal(False))
         .outerjoin(
             Attendance,
             and_(
@@ -152,13 +175,13 @@ async def _person_rows(
         )
     )
     memberships, attendances, conflicted = [], {}, set()
+    presence_end = 8 + len(_PRESENCE_COLUMNS)
     for row in await session.execute(query):
         member = _member(row)
         memberships.append(member)
-        found, befangen = row[8], row[9]
-        if found is not None:
-            attendances[found.person_id] = found
-        if befangen:
+        if row[8] is not None:  # the attendance's person: none without an attendance (outer join)
+            attendances[member.person_id] = _Presence(*row[8:presence_end])
+        if row[presence_end]:
             conflicted.add(member.person_id)
     return memberships, attendances, conflicted
 
@@ -179,11 +202,13 @@ async def build_roll(
         memberships, attendances, conflicted = await _person_rows(session, meeting, item_id, person_ids)
     else:
         memberships = await _memberships(session, meeting)
-        attendance_query = select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False))
+        attendance_query = select(*_PRESENCE_COLUMNS).where(
+            Attendance.meeting_id == meeting.id, Attendance.deleted.is_(False)
+        )
         conflict_query = select(ConflictOfInterest.person_id).where(
             ConflictOfInterest.agenda_item_id == item_id, ConflictOfInterest.deleted.is_(False)
         )
-        attendances = {a.person_id: a for a in await session.scalars(attendance_query)}
+        attendances = {row[0]: _Presence(*row) for row in await session.execute(attendance_query)}
         conflicted = set(await session.scalars(conflict_query)) if item_id is not None else set()
     substituted = {a.substitutes_person_id for a in attendances.values() if a.substitutes_person_id}
 
