@@ -285,26 +285,35 @@ class Target:
     port: int
 
 
-async def _wire(target: Target, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> int:
-    """One request on a fresh connection with a bare HTTP/1.1 client on asyncio streams; the status, 0 if the
-    connection failed. The timed part uses it instead of httpx: httpx spends more CPU per request than the vote
-    path itself, and with hundreds of connections on the same two cores the load generator, not the app, set the
-    figures (the bare insert baseline reached only 85 requests/s at 500 connections)."""
+async def _exchange(target: Target, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
+    """One request on a fresh connection with a bare HTTP/1.1 client on asyncio streams; the whole response, empty
+    if the connection failed. The timed part uses it instead of httpx: httpx spends more CPU per request than the
+    vote path itself, and with hundreds of connections on the same two cores the load generator, not the app, set
+    the figures (the bare insert baseline reached only 85 requests/s at 500 connections)."""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {target.host}:{target.port}", "Connection: close"]
     lines += [f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in headers.items())]
     try:
         reader, writer = await asyncio.open_connection(target.host, target.port)
     except OSError:
-        return 0
+        return b""
     try:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        status = (await reader.readline()).split(b" ", 2)
-        await reader.read()  # the rest, until the server closes (Connection: close)
-        return int(status[1]) if len(status) > 1 and status[1].isdigit() else 0
+        return await reader.read()  # until the server closes (Connection: close)
     except OSError:
-        return 0
+        return b""
     finally:
         writer.close()
+
+
+def _status(response: bytes) -> int:
+    """The status of a response from ``_exchange``; 0 for none."""
+    parts = response.split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+async def _wire(target: Target, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> int:
+    """``_exchange``'s status, 0 if the connection failed."""
+    return _status(await _exchange(target, method, path, headers, body))
 
 
 async def _timed(
@@ -364,23 +373,6 @@ async def _listen(target: Target, path: str, ready: asyncio.Event, counter: list
     raise RuntimeError("stream ended without a result")
 
 
-async def _fetch(target: Target, path: str, headers: dict[str, str]) -> bytes:
-    """GET on a fresh connection; the whole response (empty if the connection failed)."""
-    lines = [f"GET {path} HTTP/1.1", f"Host: {target.host}:{target.port}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    try:
-        reader, writer = await asyncio.open_connection(target.host, target.port)
-    except OSError:
-        return b""
-    try:
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-        return await reader.read()
-    except OSError:
-        return b""
-    finally:
-        writer.close()
-
-
 @dataclass
 class Screens:
     """The voters' own screens: how many have their stream, how many panel fetches, when each saw the result."""
@@ -390,7 +382,7 @@ class Screens:
     all_results: asyncio.Event = field(default_factory=asyncio.Event)
     connected: int = 0
     fetches: int = 0
-    failed: dict[str, int] = field(default_factory=dict)  # status (or "no answer") -> panel fetches
+    failed: dict[int, int] = field(default_factory=dict)  # status (0: no answer) -> panel fetches
     results: list[float] = field(default_factory=list)
 
 
@@ -403,9 +395,8 @@ async def _member_screen(target: Target, scene: Scene, cookies: str, screens: Sc
     async def refetch() -> None:
         while True:
             screens.fetches += 1
-            body = await _fetch(target, panel, {"Cookie": cookies, "HX-Request": "true"})
-            status = body.split(b" ", 2)[1].decode() if body.count(b" ") >= 2 else "no answer"
-            if status != "200":
+            body = await _exchange(target, "GET", panel, {"Cookie": cookies, "HX-Request": "true"})
+            if (status := _status(body)) != 200:
                 screens.failed[status] = screens.failed.get(status, 0) + 1
             if b'class="result ' in body and b'class="counts"' in body:
                 screens.results.append(time.perf_counter())

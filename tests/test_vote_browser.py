@@ -89,7 +89,7 @@ def test_three_members_vote_the_chair_closes_and_every_screen_shows_the_result(
         for page in [*(p for _, p in screens), public]:
             page.evaluate(MARK)
         expect(public.locator(".progress-text")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
-        expect(screens[0][1].locator("#vote-panel .meta")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
+        expect(first.locator("#vote-panel .meta")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
         expect(chair.locator("#live")).to_contain_text(f"4 von {len(demo.voters)} haben abgestimmt")
         assert refetched == []
         announcement = screens[0][1].locator("#vote-announcement")
